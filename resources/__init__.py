@@ -1,0 +1,1 @@
+"""Data files shipped with posmap: sample documents, codebook, fonts, icons."""

@@ -1,0 +1,5 @@
+import sys
+
+from posmap.main import main
+
+sys.exit(main())

@@ -1,0 +1,266 @@
+"""Passages and the codings attached to them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from posmap.model import Coding, CodingRecord, Passage
+from posmap.store.errors import ConflictError, NotFoundError
+from posmap.store.project import utc_now
+
+if TYPE_CHECKING:
+    from posmap.store.project import Project
+
+
+@dataclass(frozen=True)
+class CodingFilter:
+    """Which codings to read; empty collections mean "no restriction"."""
+
+    document_ids: Sequence[int] = ()
+    actor_ids: Sequence[int] = ()
+    issue_ids: Sequence[int] = ()
+    since: dt.date | None = None
+    until: dt.date | None = None
+    attributions: Sequence[str] = ()
+    kinds: Sequence[str] = ()
+    coders: Sequence[str] = ()
+    coding_ids: Sequence[int] = field(default=())
+
+
+_RECORD_SELECT = """
+SELECT c.id, p.document_id, d.title, d.author, d.date, p.id, p.start_offset, p.end_offset, p.quote,
+       (SELECT dp.page_number FROM document_pages dp
+         WHERE dp.document_id = p.document_id AND dp.start_offset <= p.start_offset
+         ORDER BY dp.page_number DESC LIMIT 1),
+       c.actor_id, a.name, c.issue_id, i.name, c.position, coalesce(sp.label, ''),
+       c.kind, c.attribution, c.confidence, c.note, c.coder, c.created_at, c.updated_at
+FROM codings c
+JOIN passages p ON p.id = c.passage_id
+JOIN documents d ON d.id = p.document_id
+JOIN actors a ON a.id = c.actor_id
+JOIN issues i ON i.id = c.issue_id
+LEFT JOIN scale_points sp ON sp.issue_id = c.issue_id AND sp.value = c.position
+"""
+
+
+def _in(column: str, values: Iterable[object]) -> tuple[str, list[object]]:
+    values = list(values)
+    return f"{column} IN ({', '.join('?' * len(values))})", values
+
+
+class CodingRepository:
+    def __init__(self, project: Project) -> None:
+        self._project = project
+        self._conn = project.connection
+
+    def add(self, passage: Passage, coding: Coding) -> int:
+        """Attach a coding to a passage (reusing the passage if the same span exists); returns its id.
+
+        The passage is checked against the document's text and the position against the
+        issue's scale, so nothing inconsistent is ever written.
+        """
+        self._check_passage(passage)
+        self._check_position(coding.issue_id, coding.position)
+        self._project.actors.get(coding.actor_id)
+        now = utc_now()
+        with self._project.transaction():
+            passage_id = self._passage_id(passage)
+            cursor = self._conn.execute(
+                "INSERT INTO codings (passage_id, actor_id, issue_id, position, kind, attribution, confidence, "
+                "note, coder, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (passage_id, coding.actor_id, coding.issue_id, coding.position, coding.kind.value,
+                 coding.attribution.value, coding.confidence, coding.note, coding.coder, now, now),
+            )
+        return int(cursor.lastrowid)
+
+    def get(self, coding_id: int) -> Coding:
+        row = self._conn.execute(
+            "SELECT id, passage_id, actor_id, issue_id, position, kind, attribution, confidence, note, coder, "
+            "created_at, updated_at FROM codings WHERE id = ?",
+            (coding_id,),
+        ).fetchone()
+        if row is None:
+            raise NotFoundError(f"there is no coding {coding_id} in this project")
+        keys = ("id", "passage_id", "actor_id", "issue_id", "position", "kind", "attribution", "confidence",
+                "note", "coder", "created_at", "updated_at")
+        return Coding(**dict(zip(keys, row, strict=True)))
+
+    def passage(self, passage_id: int) -> Passage:
+        row = self._conn.execute(
+            "SELECT id, document_id, start_offset, end_offset, quote FROM passages WHERE id = ?", (passage_id,)
+        ).fetchone()
+        if row is None:
+            raise NotFoundError(f"there is no passage {passage_id} in this project")
+        return Passage(id=row[0], document_id=row[1], start=row[2], end=row[3], quote=row[4])
+
+    def update(self, coding: Coding) -> None:
+        """Write the editable fields of an existing coding (not its passage)."""
+        if coding.id is None:
+            raise ValueError("the coding to update needs its id")
+        self._check_position(coding.issue_id, coding.position)
+        self._project.actors.get(coding.actor_id)
+        with self._project.transaction():
+            cursor = self._conn.execute(
+                "UPDATE codings SET actor_id = ?, issue_id = ?, position = ?, kind = ?, attribution = ?, "
+                "confidence = ?, note = ?, coder = ?, updated_at = ? WHERE id = ?",
+                (coding.actor_id, coding.issue_id, coding.position, coding.kind.value, coding.attribution.value,
+                 coding.confidence, coding.note, coding.coder, utc_now(), coding.id),
+            )
+            if cursor.rowcount == 0:
+                raise NotFoundError(f"there is no coding {coding.id} in this project")
+
+    def restore(self, passage: Passage, coding: Coding) -> int:
+        """Re-insert a deleted coding with its original id and time stamps (used by undo)."""
+        self._check_passage(passage)
+        with self._project.transaction():
+            passage_id = self._passage_id(passage)
+            self._conn.execute(
+                "INSERT INTO codings (id, passage_id, actor_id, issue_id, position, kind, attribution, confidence, "
+                "note, coder, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (coding.id, passage_id, coding.actor_id, coding.issue_id, coding.position, coding.kind.value,
+                 coding.attribution.value, coding.confidence, coding.note, coding.coder,
+                 _iso(coding.created_at), _iso(coding.updated_at)),
+            )
+        return int(coding.id) if coding.id is not None else passage_id
+
+    def delete(self, coding_id: int) -> None:
+        """Delete a coding; its passage goes too when no other coding uses it."""
+        with self._project.transaction():
+            row = self._conn.execute("SELECT passage_id FROM codings WHERE id = ?", (coding_id,)).fetchone()
+            if row is None:
+                raise NotFoundError(f"there is no coding {coding_id} in this project")
+            self._conn.execute("DELETE FROM codings WHERE id = ?", (coding_id,))
+            self._conn.execute(
+                "DELETE FROM passages WHERE id = ? AND NOT EXISTS (SELECT 1 FROM codings WHERE passage_id = ?)",
+                (row[0], row[0]),
+            )
+
+    def remove_orphan_passages(self) -> None:
+        with self._project.transaction():
+            self._conn.execute(
+                "DELETE FROM passages WHERE NOT EXISTS (SELECT 1 FROM codings WHERE codings.passage_id = passages.id)"
+            )
+
+    def count(self) -> int:
+        return int(self._conn.execute("SELECT count(*) FROM codings").fetchone()[0])
+
+    def records(self, where: CodingFilter | None = None) -> list[CodingRecord]:
+        """Codings joined with everything needed to show, aggregate or cite them.
+
+        Ordered by document, then position in the text, then coding id.
+        """
+        clauses: list[str] = []
+        params: list[object] = []
+        where = where or CodingFilter()
+        for column, values in (
+            ("p.document_id", where.document_ids),
+            ("c.actor_id", where.actor_ids),
+            ("c.issue_id", where.issue_ids),
+            ("c.attribution", where.attributions),
+            ("c.kind", where.kinds),
+            ("c.coder", where.coders),
+            ("c.id", where.coding_ids),
+        ):
+            if values:
+                clause, values_list = _in(column, values)
+                clauses.append(clause)
+                params.extend(values_list)
+        if where.since is not None:
+            clauses.append("d.date >= ?")
+            params.append(where.since.isoformat())
+        if where.until is not None:
+            clauses.append("d.date <= ?")
+            params.append(where.until.isoformat())
+        sql = _RECORD_SELECT
+        if clauses:
+            sql += " WHERE " + " AND ".join(clauses)
+        sql += " ORDER BY p.document_id, p.start_offset, p.end_offset, c.id"
+        return [CodingRecord(*row) for row in self._conn.execute(sql, params)]
+
+    def record(self, coding_id: int) -> CodingRecord:
+        found = self.records(CodingFilter(coding_ids=[coding_id]))
+        if not found:
+            raise NotFoundError(f"there is no coding {coding_id} in this project")
+        return found[0]
+
+    def passages(self, document_id: int) -> list[Passage]:
+        return [
+            Passage(id=r[0], document_id=document_id, start=r[1], end=r[2], quote=r[3])
+            for r in self._conn.execute(
+                "SELECT id, start_offset, end_offset, quote FROM passages WHERE document_id = ? "
+                "ORDER BY start_offset, end_offset",
+                (document_id,),
+            )
+        ]
+
+    def passage_problems(self) -> list[str]:
+        """Passages whose offsets fall outside their document or whose quote no longer matches."""
+        problems: list[str] = []
+        rows = self._conn.execute(
+            "SELECT p.id, p.document_id, p.start_offset, p.end_offset, p.quote, t.text "
+            "FROM passages p LEFT JOIN document_texts t ON t.document_id = p.document_id "
+            "ORDER BY p.document_id, p.id"
+        )
+        for passage_id, document_id, start, end, quote, text in rows:
+            if text is None:
+                problems.append(f"passage {passage_id} belongs to document {document_id}, which has no text")
+            elif start < 0 or end > len(text) or end <= start:
+                problems.append(
+                    f"passage {passage_id} in document {document_id} has offsets {start}:{end} outside the text "
+                    f"({len(text)} characters)"
+                )
+            elif text[start:end] != quote:
+                problems.append(
+                    f"passage {passage_id} in document {document_id}: the quote no longer matches the text at "
+                    f"{start}:{end}"
+                )
+        return problems
+
+    def position_problems(self) -> list[str]:
+        """Codings whose position is not a point of their issue's scale."""
+        rows = self._conn.execute(
+            "SELECT c.id, c.position, i.name FROM codings c JOIN issues i ON i.id = c.issue_id "
+            "LEFT JOIN scale_points sp ON sp.issue_id = c.issue_id AND sp.value = c.position "
+            "WHERE sp.value IS NULL ORDER BY c.id"
+        )
+        return [f"coding {cid} has position {pos}, which is not on the scale of {issue!r}" for cid, pos, issue in rows]
+
+    # -- helpers ----------------------------------------------------------------------------
+
+    def _check_passage(self, passage: Passage) -> None:
+        text = self._project.documents.text(passage.document_id)
+        if passage.end > len(text):
+            raise ConflictError(
+                f"the span {passage.start}:{passage.end} runs past the end of document {passage.document_id} "
+                f"({len(text)} characters)"
+            )
+        if text[passage.start:passage.end] != passage.quote:
+            raise ConflictError("the quote does not match the document's text at those offsets")
+
+    def _check_position(self, issue_id: int, position: int) -> None:
+        scale = self._project.issues.scale(issue_id)
+        if not scale.points:
+            raise NotFoundError(f"there is no issue {issue_id} in this project")
+        if scale.label_for(position) is None:
+            issue = self._project.issues.get(issue_id)
+            raise ConflictError(f"{position} is not a point of the scale of {issue.name!r} ({scale.describe()})")
+
+    def _passage_id(self, passage: Passage) -> int:
+        row = self._conn.execute(
+            "SELECT id FROM passages WHERE document_id = ? AND start_offset = ? AND end_offset = ?",
+            (passage.document_id, passage.start, passage.end),
+        ).fetchone()
+        if row:
+            return int(row[0])
+        cursor = self._conn.execute(
+            "INSERT INTO passages (document_id, start_offset, end_offset, quote) VALUES (?, ?, ?, ?)",
+            (passage.document_id, passage.start, passage.end, passage.quote),
+        )
+        return int(cursor.lastrowid)
+
+
+def _iso(value: dt.datetime | None) -> str:
+    return value.isoformat(timespec="seconds") if value else utc_now()

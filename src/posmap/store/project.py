@@ -1,0 +1,268 @@
+"""Opening, creating and guarding a project file.
+
+A project is one SQLite file in rollback-journal mode, so it is always a single
+self-contained file that can be copied or mailed. Every change runs inside
+:meth:`Project.transaction`, so a command's changes land whole or not at all.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from posmap import __version__
+from posmap.store import schema
+from posmap.store.errors import (
+    DamagedProjectError,
+    NewerProjectError,
+    NotAProjectError,
+    ProjectBusyError,
+    ProjectError,
+)
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+BUSY_TIMEOUT_SECONDS = 3.0
+PROJECT_SUFFIX = ".posmap"
+
+
+def utc_now() -> str:
+    """The current time as an ISO 8601 string in UTC, as stored in the project."""
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+def _busy_message(path: Path) -> str:
+    return f"{path.name} is busy in another window or command; try again in a moment"
+
+
+class Project:
+    """An open project file. Use :meth:`create` or :meth:`open`, and close it when done."""
+
+    def __init__(self, path: Path, connection: sqlite3.Connection, *, read_only: bool) -> None:
+        self.path = path
+        self.read_only = read_only
+        self.connection = connection
+        self.db = Database(connection, execute_plugins=False, recursive_triggers=False)
+        # Repositories are imported here to keep this module free of query code.
+        from posmap.store.codebook import ActorRepository, IssueRepository
+        from posmap.store.codings import CodingRepository
+        from posmap.store.documents import DocumentRepository
+
+        self.documents = DocumentRepository(self)
+        self.actors = ActorRepository(self)
+        self.issues = IssueRepository(self)
+        self.codings = CodingRepository(self)
+
+    # -- opening -----------------------------------------------------------------------
+
+    @classmethod
+    def create(cls, path: str | Path, *, title: str = "") -> Project:
+        """Create a new, empty project file at ``path``; refuses to overwrite a file."""
+        path = Path(path)
+        if path.exists():
+            raise ProjectError(f"{path} already exists; choose another name")
+        if not path.parent.is_dir():
+            raise ProjectError(f"the folder {path.parent} does not exist")
+        try:
+            connection = _connect(path, read_only=False)
+        except sqlite3.Error as exc:
+            raise ProjectError(f"cannot create {path}: {exc}") from None
+        try:
+            connection.execute("PRAGMA journal_mode = DELETE")
+            connection.execute(f"PRAGMA application_id = {schema.APPLICATION_ID}")
+            project = cls(path, connection, read_only=False)
+            project._migrate()
+            with project.transaction():
+                project.set_setting("title", title or path.stem)
+                project.set_setting("created_at", utc_now())
+                project.set_setting("created_with", f"posmap {__version__}")
+        except BaseException:
+            connection.close()
+            path.unlink(missing_ok=True)
+            raise
+        return project
+
+    @classmethod
+    def open(cls, path: str | Path, *, read_only: bool = False) -> Project:
+        """Open an existing project, checking that it is one this posmap can read.
+
+        Raises a :class:`ProjectError` subclass with a one-sentence reason for a missing
+        file, a file that is not SQLite, another application's database, a project from a
+        newer posmap, or a damaged file. Older projects are upgraded in place.
+        """
+        path = Path(path)
+        if not path.is_file():
+            raise ProjectError(f"there is no project file at {path}")
+        with path.open("rb") as handle:
+            header = handle.read(len(SQLITE_HEADER))
+        if header != SQLITE_HEADER:
+            raise NotAProjectError(f"{path.name} is not a posmap project (it is not an SQLite database)")
+        try:
+            connection = _connect(path, read_only=read_only)
+        except sqlite3.Error as exc:
+            raise DamagedProjectError(f"{path.name} cannot be opened: {exc}") from None
+        try:
+            _check_identity(path, connection)
+            project = cls(path, connection, read_only=read_only)
+            project._check_schema_objects()
+            if not read_only:
+                project._migrate()
+        except sqlite3.OperationalError as exc:
+            connection.close()
+            if "locked" in str(exc) or "busy" in str(exc):
+                raise ProjectBusyError(_busy_message(path)) from None
+            raise DamagedProjectError(f"{path.name} is damaged and cannot be opened ({exc})") from None
+        except sqlite3.DatabaseError as exc:
+            connection.close()
+            raise DamagedProjectError(f"{path.name} is damaged and cannot be opened ({exc})") from None
+        except BaseException:
+            connection.close()
+            raise
+        return project
+
+    def close(self) -> None:
+        self.connection.close()
+
+    def __enter__(self) -> Project:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def _migrate(self) -> None:
+        version = self.schema_version()
+        if version >= schema.SCHEMA_VERSION:
+            return
+        try:
+            schema.migrations.apply(self.db)
+        except sqlite3.OperationalError as exc:
+            if "locked" in str(exc):
+                raise ProjectBusyError(_busy_message(self.path)) from None
+            raise
+
+    def _check_schema_objects(self) -> None:
+        """Refuse files carrying objects posmap never creates: triggers and views could run SQL."""
+        version = self.schema_version()
+        rows = self.connection.execute("SELECT type, name FROM sqlite_master").fetchall()
+        if version == 0 and not rows:
+            return
+        for kind, name in rows:
+            if kind in ("trigger", "view"):
+                raise DamagedProjectError(
+                    f"{self.path.name} contains a {kind} ({name!r}) that posmap never creates; "
+                    "it was not opened because it may run unexpected code"
+                )
+            if kind == "table" and name not in schema.EXPECTED_TABLES:
+                raise DamagedProjectError(
+                    f"{self.path.name} contains an unexpected table ({name!r}); it was not opened"
+                )
+            if kind == "index" and not (
+                name in schema.EXPECTED_INDEXES or name.startswith("sqlite_autoindex_")
+            ):
+                raise DamagedProjectError(
+                    f"{self.path.name} contains an unexpected index ({name!r}); it was not opened"
+                )
+
+    # -- transactions -------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[Project]:
+        """Run the block as one transaction (a savepoint when nested).
+
+        The write lock is taken at the start, so a second writer waits up to a few seconds
+        and then gets :class:`ProjectBusyError` rather than failing half-way.
+        """
+        if self.read_only:
+            raise ProjectError(f"{self.path.name} is open read-only; changes are not allowed")
+        if self.connection.in_transaction:
+            with self.db.atomic():
+                yield self
+            return
+        try:
+            self.connection.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            if "locked" in str(exc) or "busy" in str(exc):
+                raise ProjectBusyError(_busy_message(self.path)) from None
+            raise
+        try:
+            yield self
+        except BaseException:
+            if self.connection.in_transaction:
+                self.connection.execute("ROLLBACK")
+            raise
+        else:
+            self.connection.execute("COMMIT")
+
+    # -- project settings ----------------------------------------------------------------
+
+    def setting(self, key: str, default: str = "") -> str:
+        row = self.connection.execute("SELECT value FROM project WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else default
+
+    def set_setting(self, key: str, value: str) -> None:
+        with self.transaction():
+            self.connection.execute(
+                "INSERT INTO project (key, value) VALUES (?, ?) "
+                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                (key, value),
+            )
+
+    @property
+    def title(self) -> str:
+        return self.setting("title", self.path.stem)
+
+    # -- whole-file operations -------------------------------------------------------------
+
+    def schema_version(self) -> int:
+        return int(self.connection.execute("PRAGMA user_version").fetchone()[0])
+
+    def data_version(self) -> int:
+        """A number that changes whenever another connection commits a change to the file."""
+        return int(self.connection.execute("PRAGMA data_version").fetchone()[0])
+
+    def save_copy(self, target: str | Path) -> None:
+        """Write a consistent single-file copy of the project to ``target``."""
+        target = Path(target)
+        if target.exists():
+            raise ProjectError(f"{target} already exists; choose another name")
+        self.connection.execute("VACUUM INTO ?", (str(target),))
+
+    def sqlite_problems(self) -> list[str]:
+        """SQLite's own integrity check and foreign-key check, as readable lines."""
+        problems = [
+            row[0] for row in self.connection.execute("PRAGMA integrity_check").fetchall() if row[0] != "ok"
+        ]
+        for table, rowid, parent, _ in self.connection.execute("PRAGMA foreign_key_check").fetchall():
+            problems.append(f"{table} row {rowid} refers to a missing {parent} entry")
+        return problems
+
+
+def _connect(path: Path, *, read_only: bool) -> sqlite3.Connection:
+    if read_only:
+        connection = sqlite3.connect(
+            f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None
+        )
+    else:
+        connection = sqlite3.connect(
+            str(path), timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None)
+    # Untrusted files: schema-defined SQL may not call functions with side effects.
+    connection.execute("PRAGMA trusted_schema = OFF")
+    connection.execute("PRAGMA foreign_keys = ON")
+    connection.execute("PRAGMA cell_size_check = ON")
+    return connection
+
+
+def _check_identity(path: Path, connection: sqlite3.Connection) -> None:
+    application_id = connection.execute("PRAGMA application_id").fetchone()[0]
+    if application_id != schema.APPLICATION_ID:
+        raise NotAProjectError(f"{path.name} is an SQLite database but not a posmap project")
+    version = connection.execute("PRAGMA user_version").fetchone()[0]
+    if version > schema.SCHEMA_VERSION:
+        raise NewerProjectError(
+            f"{path.name} was written by a newer posmap (project format {version}; this version "
+            f"reads up to {schema.SCHEMA_VERSION}); update posmap to open it"
+        )
