@@ -123,10 +123,15 @@ def _document_for(
         raise IngestError(f"its metadata is not valid ({describe_validation_error(exc)})") from None
 
 
+# Values that writing tools put into files when the author gave none; they are not metadata.
+PLACEHOLDER_METADATA = frozenset({"untitled", "anonymous", "unknown", "unspecified", "python-docx", "author"})
+
+
 def _build_document(
     path: Path, sha256: str, extracted: ExtractedDocument, overrides: MetadataOverrides
 ) -> Document:
-    meta = extracted.metadata
+    meta = {key: value for key, value in extracted.metadata.items()
+            if value.strip().casefold() not in PLACEHOLDER_METADATA}
     file_date = _parse_date(meta.get("date"))
     return Document(
         title=overrides.title or meta.get("title") or path.stem,
