@@ -360,10 +360,14 @@ class CodingRecord:
 
 def describe_validation_error(error: ValidationError) -> str:
     """One readable sentence for a pydantic error, naming the field that is wrong."""
-    first = error.errors()[0]
-    location = ".".join(str(part) for part in first["loc"]) or "value"
-    message = first["msg"]
-    message = message.removeprefix("Value error, ")
-    if len(error.errors()) > 1:
-        return f"{location}: {message} (and {len(error.errors()) - 1} more problems)"
-    return f"{location}: {message}"
+    errors = error.errors()
+    first = errors[0]
+    location = ".".join(str(part) for part in first["loc"])
+    # A check of the whole model has no field; its message names the entries itself.
+    sentence = first["msg"].removeprefix("Value error, ")
+    if location:
+        sentence = f"{location}: {sentence}"
+    if len(errors) > 1:
+        more = len(errors) - 1
+        sentence += f" (and {more} more problem{'s' if more > 1 else ''})"
+    return sentence

@@ -92,7 +92,7 @@ def import_codebook(project: Project, codebook: Codebook) -> CodebookImportRepor
     """
     counts = {"actors_added": 0, "actors_updated": 0, "issues_added": 0, "issues_updated": 0}
     with project.transaction():
-        for entry in codebook.actors:
+        for entry in _parents_before_children(codebook.actors):
             existing = project.actors.find(entry.name)
             parent_id = project.actors.by_name(entry.parent).id if entry.parent else None
             actor = Actor(
@@ -105,7 +105,7 @@ def import_codebook(project: Project, codebook: Codebook) -> CodebookImportRepor
             else:
                 project.actors.add(actor)
                 counts["actors_added"] += 1
-        for entry in codebook.issues:
+        for entry in _parents_before_children(codebook.issues):
             existing_issue = project.issues.find(entry.name)
             parent_id = project.issues.by_name(entry.parent).id if entry.parent else None
             issue = Issue(
@@ -120,6 +120,28 @@ def import_codebook(project: Project, codebook: Codebook) -> CodebookImportRepor
                 project.issues.add(issue)
                 counts["issues_added"] += 1
     return CodebookImportReport(**counts)
+
+
+def _parents_before_children(entries: list) -> list:
+    """Codebook entries reordered so that a parent named in the file comes before its children.
+
+    Hand-written files may list a child first; the codebook's validation has already refused cycles.
+    """
+    by_name = {entry.name.casefold(): entry for entry in entries}
+    ordered: list = []
+    placed: set[str] = set()
+
+    def place(entry) -> None:
+        if entry.name.casefold() in placed:
+            return
+        placed.add(entry.name.casefold())
+        if entry.parent is not None and entry.parent.casefold() in by_name:
+            place(by_name[entry.parent.casefold()])
+        ordered.append(entry)
+
+    for entry in entries:
+        place(entry)
+    return ordered
 
 
 def _parents_first(entries: list) -> list:

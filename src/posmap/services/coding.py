@@ -33,7 +33,9 @@ def quote_occurrences(text: str, quote: str) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in pattern.finditer(text)]
 
 
-def locate_quote(text: str, quote: str, occurrence: int | None = None, *, document_label: str = "the document") -> tuple[int, int]:
+def locate_quote(
+    text: str, quote: str, occurrence: int | None = None, *, document_label: str = "the document"
+) -> tuple[int, int]:
     """The span of ``quote`` in ``text``; ``occurrence`` (1-based) picks one of several."""
     spans = quote_occurrences(text, quote)
     if not spans:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -37,17 +38,52 @@ def fts_query(user_query: str) -> str:
         if not tokens:
             continue
         if phrase:
-            parts.append('"' + " ".join(tokens) + '"')
+            parts.append(_any_of(['"' + " ".join(spelling) + '"' for spelling in _spellings(tokens)]))
         else:
-            parts.extend(f'"{token}"*' for token in tokens)
-    return " ".join(parts)
+            parts.extend(_any_of([f'"{spelling[0]}"*' for spelling in _spellings([token])]) for token in tokens)
+    # An explicit AND: FTS5 does not accept an implicit one before a parenthesised group.
+    return " AND ".join(parts)
+
+
+# Letters that readers treat as one but Unicode does not relate: Turkish dotless "ı" is typed as "i" on
+# other keyboards, and Russian text writes "ё" as "е" as often as not. The index keeps them apart, so a
+# query is widened to every spelling, and hits are matched with them folded together.
+_ALIKE = {"i": "iı", "I": "iı", "ı": "iı", "İ": "iı", "е": "её", "Е": "её", "ё": "её", "Ё": "её"}
+_ALIKE_FOLD = str.maketrans({"ı": "i", "ё": "е"})
+_MAX_SPELLINGS = 8
+
+
+def _spellings(tokens: list[str]) -> list[tuple[str, ...]]:
+    """``tokens`` as typed and with look-alike letters swapped, as few as needed and never too many."""
+    choices = [_ALIKE.get(ch, ch) for ch in "\0".join(tokens)]
+    count = 1
+    for options in choices:
+        count *= len(options)
+    if count == 1:
+        return [tuple(tokens)]
+    if count > _MAX_SPELLINGS:
+        # Too many mixtures: as typed, and every look-alike letter written one way throughout or the other.
+        spelled = ["\0".join(tokens)] + ["".join(options[variant] for options in choices) for variant in (0, -1)]
+    else:
+        spelled = ["".join(letters) for letters in itertools.product(*choices)]
+    return [tuple(text.split("\0")) for text in dict.fromkeys(spelled)]
+
+
+def _any_of(alternatives: list[str]) -> str:
+    return alternatives[0] if len(alternatives) == 1 else "(" + " OR ".join(alternatives) + ")"
 
 
 def _fold(text: str) -> str:
-    """Lower-case and drop diacritics, keeping one output character per input character."""
-    return "".join(
-        (unicodedata.normalize("NFD", ch)[0] if ch.isalpha() else ch).casefold()[:1] or ch for ch in text
-    )
+    """Lower-case and drop diacritics as the full-text index does, one output character per input character.
+
+    Like the index, only diacritics on Latin letters go: "é" matches "e", but Cyrillic "й" stays apart
+    from "и" and Greek "ή" from "η", because they are different letters there.
+    """
+    folded = []
+    for ch in text:
+        base = unicodedata.normalize("NFD", ch)[0] if ch.isalpha() else ch
+        folded.append((base if base.isascii() else ch).casefold()[:1] or ch)
+    return "".join(folded).translate(_ALIKE_FOLD)
 
 
 def search_corpus(

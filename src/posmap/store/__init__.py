@@ -1,8 +1,9 @@
 """The project file: schema, migrations and every query. Nothing outside this package runs SQL."""
 
 from posmap.model import CodingRecord
+from posmap.store.codebook import EntrySnapshot
 from posmap.store.codings import CodingFilter
-from posmap.store.documents import DocumentSummary, SearchMatch
+from posmap.store.documents import DocumentSnapshot, DocumentSummary, SearchMatch
 from posmap.store.errors import (
     ConflictError,
     DamagedProjectError,
@@ -21,8 +22,10 @@ __all__ = [
     "CodingRecord",
     "ConflictError",
     "DamagedProjectError",
+    "DocumentSnapshot",
     "DocumentSummary",
     "DuplicateDocumentError",
+    "EntrySnapshot",
     "NewerProjectError",
     "NotAProjectError",
     "NotFoundError",

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sqlite3
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Generic, TypeVar
 
-from posmap.model import Actor, ActorKind, Issue, Scale, ScalePoint
+from posmap.model import Actor, ActorKind, Coding, Issue, Passage, Scale, ScalePoint
 from posmap.store.errors import ConflictError, NotFoundError
 from posmap.store.project import utc_now
 
@@ -14,6 +16,16 @@ if TYPE_CHECKING:
     from posmap.store.project import Project
 
 Entry = TypeVar("Entry", Actor, Issue)
+
+
+@dataclass(frozen=True)
+class EntrySnapshot(Generic[Entry]):
+    """An actor or issue as it was before a delete or merge, with what undo needs to bring it back."""
+
+    entry: Entry
+    created_at: str
+    child_ids: tuple[int, ...]
+    codings: tuple[tuple[Passage, Coding], ...]
 
 
 class _NestedEntries(Generic[Entry]):
@@ -43,8 +55,13 @@ class _NestedEntries(Generic[Entry]):
         return [self._load(row) for row in self._conn.execute(f"{self._select()} ORDER BY name COLLATE NOCASE")]
 
     def find(self, name: str) -> Entry | None:
-        """The entry with this name (case-insensitive), or None."""
-        row = self._conn.execute(f"{self._select()} WHERE name = ? COLLATE NOCASE", (name.strip(),)).fetchone()
+        """The entry with this name (case-insensitive in every script), or None."""
+        wanted = name.strip()
+        row = self._conn.execute(f"{self._select()} WHERE name = ? COLLATE NOCASE", (wanted,)).fetchone()
+        if row is None:
+            # NOCASE folds ASCII letters only; names such as "Россия" or "Ärzte" are compared here.
+            folded = wanted.casefold()
+            row = next((r for r in self._conn.execute(self._select()) if r[1].casefold() == folded), None)
         return self._load(row) if row else None
 
     def by_name(self, name: str) -> Entry:
@@ -52,7 +69,8 @@ class _NestedEntries(Generic[Entry]):
         entry = self.find(name)
         if entry is None:
             known = [e.name for e in self.all()]
-            hint = f"; known {self.noun}s: {', '.join(known[:12])}" if known else f"; the project has no {self.noun}s yet"
+            hint = (f"; known {self.noun}s: {', '.join(known[:12])}" if known
+                    else f"; the project has no {self.noun}s yet")
             raise NotFoundError(f"there is no {self.noun} named {name!r}{hint}")
         return entry
 
@@ -69,6 +87,65 @@ class _NestedEntries(Generic[Entry]):
         column = f"{self.noun}_id"
         return int(self._conn.execute(f"SELECT count(*) FROM codings WHERE {column} = ?", (entry_id,)).fetchone()[0])
 
+    def coding_counts(self) -> dict[int, int]:
+        """How many codings each entry has (entries without codings are left out)."""
+        column = f"{self.noun}_id"
+        return dict(self._conn.execute(f"SELECT {column}, count(*) FROM codings GROUP BY {column}").fetchall())
+
+    def exists(self, entry_id: int) -> bool:
+        return self._conn.execute(f"SELECT 1 FROM {self.table} WHERE id = ?", (entry_id,)).fetchone() is not None
+
+    def snapshot(self, entry_id: int) -> EntrySnapshot[Entry]:
+        """Everything a delete or merge of this entry takes away: the entry, its children's ids, its codings."""
+        entry = self.get(entry_id)
+        created_at = self._conn.execute(f"SELECT created_at FROM {self.table} WHERE id = ?", (entry_id,)).fetchone()[0]
+        children = self._conn.execute(
+            f"SELECT id FROM {self.table} WHERE parent_id = ? ORDER BY id", (entry_id,)
+        ).fetchall()
+        codings = self._project.codings.with_passages(column=f"{self.noun}_id", value=entry_id)
+        return EntrySnapshot(entry, created_at, tuple(r[0] for r in children), tuple(codings))
+
+    def restore(self, snapshot: EntrySnapshot[Entry]) -> None:
+        """Bring back a deleted or merged-away entry under its old id (used by undo).
+
+        Its children are nested under it again, and its codings come back: recreated when they
+        were deleted, moved back when a merge gave them to another entry.
+        """
+        entry = snapshot.entry
+        if entry.id is None:
+            raise ValueError(f"the {self.noun} to restore needs its id")
+        if self.exists(entry.id):
+            raise ConflictError(f"{self.noun} {entry.id} ({entry.name!r}) is already in the project")
+        clash = self._conn.execute(f"SELECT name FROM {self.table} WHERE name = ? COLLATE NOCASE",
+                                   (entry.name,)).fetchone()
+        if clash:
+            raise ConflictError(f"there is already an {self.noun} named {clash[0]!r}")
+        column = f"{self.noun}_id"
+        parent_id = entry.parent_id if entry.parent_id is not None and self.exists(entry.parent_id) else None
+        with self._project.transaction():
+            self._insert_with_id(entry, parent_id, snapshot.created_at)
+            if snapshot.child_ids:
+                self._conn.execute(
+                    f"UPDATE {self.table} SET parent_id = ? WHERE id IN ({', '.join('?' * len(snapshot.child_ids))})",
+                    (entry.id, *snapshot.child_ids),
+                )
+            for passage, coding in snapshot.codings:
+                moved = self._conn.execute(
+                    f"UPDATE codings SET {column} = ?, updated_at = ? WHERE id = ?",
+                    (entry.id, _iso(coding.updated_at), coding.id),
+                ).rowcount
+                if not moved:
+                    try:
+                        self._project.codings.restore(passage, coding)
+                    except sqlite3.IntegrityError:
+                        raise ConflictError(
+                            f"a coding of {entry.name!r} cannot come back because its document, actor or issue "
+                            "is gone"
+                        ) from None
+
+    def _insert_with_id(self, entry: Entry, parent_id: int | None, created_at: str) -> None:
+        raise NotImplementedError
+
     def rename(self, entry_id: int, name: str) -> None:
         self._check_name_free(name, entry_id)
         with self._project.transaction():
@@ -84,7 +161,7 @@ class _NestedEntries(Generic[Entry]):
         if parent_id is not None:
             self.get(parent_id)
             if parent_id in self.ids_with_descendants(entry_id):
-                raise ConflictError(f"a {self.noun} cannot be nested inside itself or its own children")
+                raise ConflictError(f"an {self.noun} cannot be nested inside itself or its own children")
         with self._project.transaction():
             self._update_column(entry_id, "parent_id", parent_id)
 
@@ -106,7 +183,7 @@ class _NestedEntries(Generic[Entry]):
         The source's name becomes an alias of an actor target. Returns the codings moved.
         """
         if source_id == target_id:
-            raise ConflictError(f"a {self.noun} cannot be merged into itself")
+            raise ConflictError(f"an {self.noun} cannot be merged into itself")
         source = self.get(source_id)
         target = self.get(target_id)
         if target_id in self.ids_with_descendants(source_id):
@@ -128,7 +205,7 @@ class _NestedEntries(Generic[Entry]):
     def _check_name_free(self, name: str, own_id: int | None = None) -> None:
         clash = self.find(name)
         if clash is not None and clash.id != own_id:
-            raise ConflictError(f"there is already a {self.noun} named {clash.name!r}")
+            raise ConflictError(f"there is already an {self.noun} named {clash.name!r}")
 
     def _check_parent(self, parent_id: int | None) -> None:
         if parent_id is not None:
@@ -196,6 +273,13 @@ class ActorRepository(_NestedEntries[Actor]):
             )
             if cursor.rowcount == 0:
                 raise NotFoundError(f"there is no actor {actor.id} in this project")
+
+    def _insert_with_id(self, entry: Actor, parent_id: int | None, created_at: str) -> None:
+        self._conn.execute(
+            "INSERT INTO actors (id, name, parent_id, kind, color, aliases, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (entry.id, entry.name, parent_id, entry.kind.value, entry.color,
+             json.dumps(entry.aliases, ensure_ascii=False), created_at),
+        )
 
     def _before_merge(self, source: Actor, target: Actor) -> None:
         aliases = list(target.aliases)
@@ -293,6 +377,13 @@ class IssueRepository(_NestedEntries[Issue]):
         with self._project.transaction():
             self._update_column(issue_id, "proposition", proposition)
 
+    def _insert_with_id(self, entry: Issue, parent_id: int | None, created_at: str) -> None:
+        self._conn.execute(
+            "INSERT INTO issues (id, name, parent_id, proposition, color, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+            (entry.id, entry.name, parent_id, entry.proposition, entry.color, created_at),
+        )
+        self._write_scale(entry.id, entry.scale)
+
     def _write_scale(self, issue_id: int, scale: Scale) -> None:
         self._conn.executemany(
             "INSERT INTO scale_points (issue_id, value, label) VALUES (?, ?, ?)",
@@ -309,3 +400,7 @@ class IssueRepository(_NestedEntries[Issue]):
             raise ConflictError(
                 f"{off_scale} codings of {source.name!r} use positions that {target.name!r}'s scale does not have"
             )
+
+
+def _iso(value: dt.datetime | None) -> str:
+    return value.isoformat(timespec="seconds") if value is not None else utc_now()

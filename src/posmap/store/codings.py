@@ -113,10 +113,13 @@ class CodingRepository:
                 raise NotFoundError(f"there is no coding {coding.id} in this project")
 
     def restore(self, passage: Passage, coding: Coding) -> int:
-        """Re-insert a deleted coding with its original id and time stamps (used by undo)."""
+        """Re-insert a deleted coding with its original id and time stamps (used by undo).
+
+        A passage that went with it comes back under its original id when that id is free.
+        """
         self._check_passage(passage)
         with self._project.transaction():
-            passage_id = self._passage_id(passage)
+            passage_id = self._passage_id(passage, preferred_id=passage.id)
             self._conn.execute(
                 "INSERT INTO codings (id, passage_id, actor_id, issue_id, position, kind, attribution, confidence, "
                 "note, coder, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -137,6 +140,28 @@ class CodingRepository:
                 "DELETE FROM passages WHERE id = ? AND NOT EXISTS (SELECT 1 FROM codings WHERE passage_id = ?)",
                 (row[0], row[0]),
             )
+
+    def with_passages(self, *, column: str, value: int) -> list[tuple[Passage, Coding]]:
+        """Every coding whose ``column`` (``actor_id``, ``issue_id`` or ``document_id``) is ``value``,
+        with its passage; what undo needs to bring them back after a delete."""
+        if column not in ("actor_id", "issue_id", "document_id"):
+            raise ValueError(f"cannot select codings by {column!r}")
+        where = "p.document_id" if column == "document_id" else f"c.{column}"
+        rows = self._conn.execute(
+            "SELECT p.id, p.document_id, p.start_offset, p.end_offset, p.quote, c.id, c.actor_id, c.issue_id, "
+            "c.position, c.kind, c.attribution, c.confidence, c.note, c.coder, c.created_at, c.updated_at "
+            f"FROM codings c JOIN passages p ON p.id = c.passage_id WHERE {where} = ? ORDER BY c.id",
+            (value,),
+        ).fetchall()
+        return [
+            (
+                Passage(id=r[0], document_id=r[1], start=r[2], end=r[3], quote=r[4]),
+                Coding(id=r[5], passage_id=r[0], actor_id=r[6], issue_id=r[7], position=r[8], kind=r[9],
+                       attribution=r[10], confidence=r[11], note=r[12], coder=r[13], created_at=r[14],
+                       updated_at=r[15]),
+            )
+            for r in rows
+        ]
 
     def remove_orphan_passages(self) -> None:
         with self._project.transaction():
@@ -196,6 +221,19 @@ class CodingRepository:
             )
         ]
 
+    def spans(self, document_id: int) -> list[tuple[int, int, int, int, int]]:
+        """``(coding id, passage id, start, end, issue id)`` for every coding of a document, in text order.
+
+        The cheap read behind the viewer's highlights (thousands per document); :meth:`records`
+        gives the full rows for the few a reader points at.
+        """
+        return self._conn.execute(
+            "SELECT c.id, p.id, p.start_offset, p.end_offset, c.issue_id FROM codings c "
+            "JOIN passages p ON p.id = c.passage_id WHERE p.document_id = ? "
+            "ORDER BY p.start_offset, p.end_offset, c.id",
+            (document_id,),
+        ).fetchall()
+
     def passage_problems(self) -> list[str]:
         """Passages whose offsets fall outside their document or whose quote no longer matches."""
         problems: list[str] = []
@@ -248,13 +286,21 @@ class CodingRepository:
             issue = self._project.issues.get(issue_id)
             raise ConflictError(f"{position} is not a point of the scale of {issue.name!r} ({scale.describe()})")
 
-    def _passage_id(self, passage: Passage) -> int:
+    def _passage_id(self, passage: Passage, *, preferred_id: int | None = None) -> int:
         row = self._conn.execute(
             "SELECT id FROM passages WHERE document_id = ? AND start_offset = ? AND end_offset = ?",
             (passage.document_id, passage.start, passage.end),
         ).fetchone()
         if row:
             return int(row[0])
+        if preferred_id is not None and self._conn.execute(
+            "SELECT 1 FROM passages WHERE id = ?", (preferred_id,)
+        ).fetchone() is None:
+            self._conn.execute(
+                "INSERT INTO passages (id, document_id, start_offset, end_offset, quote) VALUES (?, ?, ?, ?, ?)",
+                (preferred_id, passage.document_id, passage.start, passage.end, passage.quote),
+            )
+            return preferred_id
         cursor = self._conn.execute(
             "INSERT INTO passages (document_id, start_offset, end_offset, quote) VALUES (?, ?, ?, ?)",
             (passage.document_id, passage.start, passage.end, passage.quote),

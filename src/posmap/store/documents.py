@@ -7,8 +7,8 @@ import sqlite3
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from posmap.model import Document, DocumentMetadata, PageSpan
-from posmap.store.errors import DuplicateDocumentError, NotFoundError
+from posmap.model import Coding, Document, DocumentMetadata, PageSpan, Passage
+from posmap.store.errors import ConflictError, DuplicateDocumentError, NotFoundError
 from posmap.store.project import utc_now
 
 if TYPE_CHECKING:
@@ -33,6 +33,14 @@ class DocumentSummary:
     page_count: int
     coding_count: int
     character_count: int
+
+
+@dataclass(frozen=True)
+class DocumentSnapshot:
+    """A document with its text, pages, passages and codings, as undo needs it to bring a deleted one back."""
+
+    document: Document
+    codings: tuple[tuple[Passage, Coding], ...]
 
 
 @dataclass(frozen=True)
@@ -188,6 +196,58 @@ class DocumentRepository:
             self._conn.execute("DELETE FROM documents WHERE id = ?", (document_id,))
         return int(codings)
 
+    def snapshot(self, document_id: int) -> DocumentSnapshot:
+        """Everything :meth:`delete` takes away, so that :meth:`restore` can bring it back."""
+        document = self.get(document_id)
+        codings = self._project.codings.with_passages(column="document_id", value=document_id)
+        return DocumentSnapshot(document, tuple(codings))
+
+    def restore(self, snapshot: DocumentSnapshot) -> None:
+        """Bring back a deleted document under its old id, with its pages, passages and codings (undo)."""
+        document = snapshot.document
+        if document.id is None or document.text is None:
+            raise ValueError("the document to restore needs its id and its text")
+        if self.exists(document.id):
+            raise ConflictError(f"document {document.id} ({document.title!r}) is already in the project")
+        existing = self.find_by_sha256(document.sha256)
+        if existing is not None:
+            raise DuplicateDocumentError(
+                f"the same file was imported again as document {existing}; delete that one first", existing
+            )
+        with self._project.transaction():
+            self._conn.execute(
+                "INSERT INTO documents (id, title, author, outlet, date, kind, language, url, file_name, "
+                "sha256, extractor, extractor_version, imported_at, character_count) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    document.id, document.title, document.author, document.outlet,
+                    document.date.isoformat() if document.date else None,
+                    document.kind, document.language, document.url, document.file_name, document.sha256,
+                    document.extractor, document.extractor_version,
+                    document.imported_at.isoformat(timespec="seconds") if document.imported_at else utc_now(),
+                    len(document.text),
+                ),
+            )
+            self._conn.execute(
+                "INSERT INTO document_texts (document_id, text) VALUES (?, ?)", (document.id, document.text)
+            )
+            self._conn.execute(
+                "INSERT INTO document_search (rowid, text) VALUES (?, ?)", (document.id, document.text)
+            )
+            self._conn.executemany(
+                "INSERT INTO document_pages (document_id, page_number, start_offset, end_offset) "
+                "VALUES (?, ?, ?, ?)",
+                [(document.id, p.number, p.start, p.end) for p in document.pages],
+            )
+            for passage, coding in snapshot.codings:
+                try:
+                    self._project.codings.restore(passage, coding)
+                except sqlite3.IntegrityError:
+                    raise ConflictError(
+                        f"the codings of {document.title!r} cannot come back because an actor or issue they "
+                        "use is gone"
+                    ) from None
+
     def search(self, fts_query: str, *, limit: int = 200) -> list[SearchMatch]:
         """Documents matching an FTS5 query, best match first.
 
@@ -204,7 +264,13 @@ class DocumentRepository:
         return [SearchMatch(document_id=r[0], title=r[1], rank=r[2]) for r in rows]
 
     def search_index_problems(self) -> list[str]:
-        """Whether the full-text index agrees with the stored texts."""
+        """Whether the full-text index agrees with the stored texts.
+
+        FTS5 runs this check as an INSERT command, which a read-only project refuses; there the
+        index is not checked rather than reported as broken.
+        """
+        if self._project.read_only:
+            return []
         try:
             self._conn.execute(
                 "INSERT INTO document_search (document_search, rank) VALUES ('integrity-check', 1)"

@@ -16,7 +16,7 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from posmap import __version__
-from posmap.store import schema
+from posmap.store import schema, validation
 from posmap.store.errors import (
     DamagedProjectError,
     NewerProjectError,
@@ -46,6 +46,8 @@ class Project:
         self.path = path
         self.read_only = read_only
         self.connection = connection
+        # Why the backup asked for on opening was not made, for the GUI to show; None when all went well.
+        self.backup_error: str | None = None
         self.db = Database(connection, execute_plugins=False, recursive_triggers=False)
         # Repositories are imported here to keep this module free of query code.
         from posmap.store.codebook import ActorRepository, IssueRepository
@@ -87,12 +89,22 @@ class Project:
         return project
 
     @classmethod
-    def open(cls, path: str | Path, *, read_only: bool = False) -> Project:
+    def open(
+        cls, path: str | Path, *, read_only: bool = False, check_content: bool = True, backup: bool = False
+    ) -> Project:
         """Open an existing project, checking that it is one this posmap can read.
 
         Raises a :class:`ProjectError` subclass with a one-sentence reason for a missing
         file, a file that is not SQLite, another application's database, a project from a
         newer posmap, or a damaged file. Older projects are upgraded in place.
+
+        A project file is untrusted input: objects posmap does not create (triggers, views,
+        altered tables) are always refused, and with ``check_content`` the content rules of
+        :mod:`posmap.store.validation` (cheap SQL; no text is read) refuse a file whose data
+        would break the model. Pass ``check_content=False`` only to report on such a file
+        (``posmap check``), never to edit it. With ``backup`` a rotating safety copy is kept in
+        the user's data folder before anything is written (see :mod:`posmap.store.backups`);
+        the commands that change a project and the GUI pass it.
         """
         path = Path(path)
         if not path.is_file():
@@ -101,6 +113,8 @@ class Project:
             header = handle.read(len(SQLITE_HEADER))
         if header != SQLITE_HEADER:
             raise NotAProjectError(f"{path.name} is not a posmap project (it is not an SQLite database)")
+        if read_only:
+            _recover_unfinished_change(path)
         try:
             connection = _connect(path, read_only=read_only)
         except sqlite3.Error as exc:
@@ -109,8 +123,18 @@ class Project:
             _check_identity(path, connection)
             project = cls(path, connection, read_only=read_only)
             project._check_schema_objects()
+            # Content rules are written for the current schema: an older file is checked once upgraded.
+            checked = check_content and project.schema_version() == schema.SCHEMA_VERSION
+            if checked:
+                validation.check_content(connection, path.name)
+            if backup and not read_only:
+                from posmap.store.backups import backup_on_open
+
+                backup_on_open(project)
             if not read_only:
                 project._migrate()
+                if check_content and not checked:
+                    validation.check_content(connection, path.name)
         except sqlite3.OperationalError as exc:
             connection.close()
             if "locked" in str(exc) or "busy" in str(exc):
@@ -145,27 +169,11 @@ class Project:
             raise
 
     def _check_schema_objects(self) -> None:
-        """Refuse files carrying objects posmap never creates: triggers and views could run SQL."""
-        version = self.schema_version()
-        rows = self.connection.execute("SELECT type, name FROM sqlite_master").fetchall()
-        if version == 0 and not rows:
-            return
-        for kind, name in rows:
-            if kind in ("trigger", "view"):
-                raise DamagedProjectError(
-                    f"{self.path.name} contains a {kind} ({name!r}) that posmap never creates; "
-                    "it was not opened because it may run unexpected code"
-                )
-            if kind == "table" and name not in schema.EXPECTED_TABLES:
-                raise DamagedProjectError(
-                    f"{self.path.name} contains an unexpected table ({name!r}); it was not opened"
-                )
-            if kind == "index" and not (
-                name in schema.EXPECTED_INDEXES or name.startswith("sqlite_autoindex_")
-            ):
-                raise DamagedProjectError(
-                    f"{self.path.name} contains an unexpected index ({name!r}); it was not opened"
-                )
+        """Refuse files carrying objects posmap never creates: triggers and views could run SQL.
+
+        Every table and index must also be defined exactly as our migrations define it.
+        """
+        validation.check_structure(self.connection, self.path.name)
 
     # -- transactions -------------------------------------------------------------------
 
@@ -233,10 +241,18 @@ class Project:
 
     def sqlite_problems(self) -> list[str]:
         """SQLite's own integrity check and foreign-key check, as readable lines."""
+        try:
+            report = [row[0] for row in self.connection.execute("PRAGMA integrity_check").fetchall()]
+            missing = self.connection.execute("PRAGMA foreign_key_check").fetchall()
+        except sqlite3.DatabaseError as exc:
+            # Damage bad enough that SQLite cannot even finish its own check.
+            return [f"{self.path.name} is damaged and SQLite cannot check it ({exc})"]
+        # One entry may hold several lines under a "*** in database main ***" heading.
         problems = [
-            row[0] for row in self.connection.execute("PRAGMA integrity_check").fetchall() if row[0] != "ok"
+            f"SQLite reports damage: {line.strip()}" for entry in report if entry != "ok"
+            for line in entry.splitlines() if line.strip() and not line.startswith("***")
         ]
-        for table, rowid, parent, _ in self.connection.execute("PRAGMA foreign_key_check").fetchall():
+        for table, rowid, parent, _ in missing:
             problems.append(f"{table} row {rowid} refers to a missing {parent} entry")
         return problems
 
@@ -254,6 +270,32 @@ def _connect(path: Path, *, read_only: bool) -> sqlite3.Connection:
     connection.execute("PRAGMA foreign_keys = ON")
     connection.execute("PRAGMA cell_size_check = ON")
     return connection
+
+
+def _recover_unfinished_change(path: Path) -> None:
+    """Let SQLite undo a change left half-done by a program that stopped, before a read-only open.
+
+    The change waits in a ``-journal`` file beside the project; a read-only connection cannot
+    undo it and would call the file unreadable. Undoing it restores the last committed state.
+    """
+    journal = path.with_name(f"{path.name}-journal")
+    if not journal.exists():
+        return
+    try:
+        connection = _connect(path, read_only=False)
+        try:
+            connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        finally:
+            connection.close()
+    except sqlite3.OperationalError as exc:
+        if "locked" in str(exc) or "busy" in str(exc):
+            raise ProjectBusyError(_busy_message(path)) from None
+        raise DamagedProjectError(
+            f"{path.name} holds an unfinished change from a program that stopped ({journal.name}); "
+            "open it once with permission to write so that it can be undone"
+        ) from None
+    except sqlite3.DatabaseError as exc:
+        raise DamagedProjectError(f"{path.name} is damaged and cannot be opened ({exc})") from None
 
 
 def _check_identity(path: Path, connection: sqlite3.Connection) -> None:
