@@ -1,0 +1,80 @@
+"""Everything a matrix export holds, computed in one pass: the matrix, agreement, contested cells, evidence."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+
+from posmap.analysis.agreement import AgreementMatrix, agreement_from_matrix
+from posmap.analysis.catalogue import Axis, Catalogue
+from posmap.analysis.contested import ContestedCell, contested_cells
+from posmap.analysis.filters import RecordFilter, filter_records
+from posmap.analysis.matrix import PositionMatrix, Stat, position_matrix
+from posmap.model import CodingRecord
+
+
+@dataclass(frozen=True)
+class MatrixReport:
+    """A position matrix with what the exports show beside it.
+
+    - ``matrix``: the requested rows × columns;
+    - ``statistic``: the statistic a single-matrix view (CSV, the printed table) shows;
+    - ``agreement``: actors × actors over single issues, mean positions, with the same actor roll-up;
+    - ``contested``: contested actor–issue cells with the same roll-up as the matrix;
+    - ``records``: every coding behind the matrix (the evidence), in the store's order;
+    - ``catalogue``, ``filter``, ``title``: what it was built from, for headers and the codebook.
+    """
+
+    matrix: PositionMatrix
+    statistic: Stat
+    agreement: AgreementMatrix
+    contested: tuple[ContestedCell, ...]
+    records: tuple[CodingRecord, ...]
+    catalogue: Catalogue
+    filter: RecordFilter
+    title: str = ""
+
+
+def matrix_report(
+    records: Sequence[CodingRecord],
+    catalogue: Catalogue,
+    *,
+    rows: Axis | str = Axis.ACTORS,
+    columns: Axis | str = Axis.ISSUES,
+    statistic: Stat | str = Stat.MEAN,
+    rollup: bool | Collection[Axis | str] = False,
+    where: RecordFilter | None = None,
+    title: str = "",
+) -> MatrixReport:
+    """Filter ``records`` with ``where`` (when given) and compute a :class:`MatrixReport`.
+
+    A document row is offered only for documents the filter's document conditions accept; actor and
+    issue rows are the whole codebook, empty where the filter left no coding.
+    """
+    where = where or RecordFilter()
+    selected = filter_records(records, where, catalogue)
+    if where.restricts_documents:
+        # Documents the filter leaves out are not offered as (empty) rows.
+        catalogue = Catalogue(catalogue.actors, catalogue.issues,
+                              tuple(d for d in catalogue.documents if where.accepts_document(d)))
+    matrix = position_matrix(selected, catalogue, rows=rows, columns=columns, rollup=rollup)
+    if {matrix.row_axis, matrix.column_axis} == {Axis.ACTORS, Axis.ISSUES}:
+        actor_issue = matrix
+    else:
+        actor_issue = position_matrix(selected, catalogue, rows=Axis.ACTORS, columns=Axis.ISSUES, rollup=rollup)
+    actor_rollup = [Axis.ACTORS] if Axis.ACTORS in actor_issue.rollup else []
+    if Axis.ISSUES in actor_issue.rollup:
+        single_issues = position_matrix(selected, catalogue, rows=Axis.ACTORS, columns=Axis.ISSUES,
+                                        rollup=actor_rollup)
+    else:
+        single_issues = actor_issue
+    return MatrixReport(
+        matrix=matrix,
+        statistic=Stat(statistic),
+        agreement=agreement_from_matrix(single_issues),
+        contested=contested_cells(actor_issue),
+        records=tuple(selected),
+        catalogue=catalogue,
+        filter=where,
+        title=title,
+    )
