@@ -26,6 +26,15 @@ class DemoProject:
     codings: int
 
 
+@dataclass(frozen=True)
+class DemoFiles:
+    """What ``posmap demo --no-gui`` writes."""
+
+    project: Path
+    matrix: Path
+    briefing: Path
+
+
 def build_demo_project(out_dir: str | Path, *, progress: ProgressCallback = no_progress) -> DemoProject:
     """Write the demo project into ``out_dir`` (replacing an earlier demo there)."""
     out_dir = Path(out_dir)
@@ -77,3 +86,27 @@ def _overrides(entry: dict) -> MetadataOverrides:
         kind=entry.get("kind"),
         language=entry.get("language"),
     )
+
+
+def build_demo_files(out_dir: str | Path, *, progress: ProgressCallback = no_progress) -> DemoFiles:
+    """Write the demo project, its matrix workbook and its briefing paper into ``out_dir``."""
+    # Imported here: the matrix and briefing writers load openpyxl and reportlab, which the
+    # GUI's demo (project only) does not need.
+    from posmap.services.briefing import BriefingOptions, write_briefing
+    from posmap.services.matrix import MatrixOptions, write_matrix
+
+    out_dir = Path(out_dir)
+    demo = build_demo_project(out_dir, progress=progress)
+    with Project.open(demo.path) as project:
+        matrix = write_matrix(project, MatrixOptions(), out_dir / "matrix.xlsx")
+        briefing = write_briefing(
+            project,
+            BriefingOptions(
+                output=out_dir / "briefing.pdf",
+                title="The Meridan peace talks",
+                subtitle="Positions of the parties and mediators, June 2025 to March 2026",
+                author="posmap demo · Negotiation Analysis Unit",
+                marking="DEMO — FICTIONAL",
+            ),
+        )
+    return DemoFiles(project=demo.path, matrix=Path(matrix), briefing=briefing.path)
