@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -12,6 +13,8 @@ import pytest
 
 # GUI tests run without a display; this must be set before Qt is first imported.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Backups made while testing go to a throwaway folder, never into the user's data folder.
+os.environ["POSMAP_BACKUP_DIR"] = tempfile.mkdtemp(prefix="posmap-test-backups-")
 
 from posmap.store import Project  # noqa: E402
 

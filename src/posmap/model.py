@@ -317,7 +317,7 @@ class Codebook(_Model):
                 # Walk up to catch cycles such as A -> B -> A.
                 seen = {entry.name.casefold()}
                 parent = entry.parent
-                while parent is not None:
+                while parent is not None and parent.casefold() in names:
                     if parent.casefold() in seen:
                         raise ValueError(f"{label} {entry.name!r} is nested inside itself")
                     seen.add(parent.casefold())

@@ -15,6 +15,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from posmap.model import MAX_DOCUMENT_CHARS
+
 __all__ = [
     "MAX_BINARY_FILE_BYTES",
     "MAX_TEXT_FILE_BYTES",
@@ -141,7 +143,14 @@ def read_document(path: Path) -> ExtractedDocument:
             raise IngestError(f"the file is larger than {_size_label(limit)}")
         if size == 0:
             raise IngestError("the file is empty")
-        return reader(path)
+        document = reader(path)
+        if len(document.text) > MAX_DOCUMENT_CHARS:
+            # Checked here so the reason is this sentence, not a validation error later in the import.
+            raise IngestError(
+                f"the text is too long for one document ({len(document.text):,} characters; "
+                f"posmap holds at most {MAX_DOCUMENT_CHARS:,}); split the file"
+            )
+        return document
     except IngestError:
         raise
     except OSError as exc:

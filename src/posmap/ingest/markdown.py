@@ -25,7 +25,8 @@ def read(path: Path) -> ExtractedDocument:
     soup = html_reader.parse(renderer.render(body))
     content = normalise_text(html_reader.soup_text(soup))
     if not content:
-        raise IngestError("the file is empty")
+        # Markup alone (or nesting deeper than the parser follows) leaves nothing to read.
+        raise IngestError("the Markdown file contains no readable text" if body.strip() else "the file is empty")
     metadata = clean_metadata(front_matter)
     if "title" not in metadata:
         metadata.update(clean_metadata({"title": html_reader.soup_metadata(soup).get("title")}))

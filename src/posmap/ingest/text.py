@@ -24,6 +24,8 @@ _BOMS = (
 _SNIFF_BYTES = 64 * 1024
 _CONTROL_BYTES = frozenset(range(0x20)) - {0x09, 0x0A, 0x0C, 0x0D, 0x1B}
 _MAX_CONTROL_RATIO = 0.10
+_MIXED_MIN_CHARACTERS = 4
+_MIXED_MIN_RATIO = 0.25
 
 
 def read(path: Path) -> ExtractedDocument:
@@ -50,8 +52,14 @@ def decode_bytes(data: bytes) -> str:
         raise IngestError("not a text file (it contains binary data)")
     try:
         return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as exc:
+        first_bad_byte = exc.start
+    if mixes_utf8(data):
+        # Decoding it all as a legacy code page would garble every UTF-8 character without a word.
+        raise IngestError(
+            f"the file mixes UTF-8 with another text encoding (first non-UTF-8 byte at offset {first_bad_byte}); "
+            "save it as UTF-8 and import it again"
+        )
     best = from_bytes(data, cp_isolation=list(LEGACY_ENCODINGS)).best()
     if best is not None:
         return str(best)
@@ -60,6 +68,19 @@ def decode_bytes(data: bytes) -> str:
     except UnicodeDecodeError:
         # latin-1 maps every byte, so this always succeeds.
         return data.decode("latin-1")
+
+
+def mixes_utf8(data: bytes) -> bool:
+    """Whether ``data`` is largely UTF-8 with stretches in another encoding (it is not valid UTF-8).
+
+    Legacy text contains valid multi-byte UTF-8 sequences only by accident (an upper-case
+    Cyrillic letter before "і", "ё" or a guillemet in cp1251): well under a tenth as many as
+    invalid bytes. Text that is partly real UTF-8 has about as many of each, or more.
+    """
+    valid = data.decode("utf-8", errors="ignore")
+    multibyte = sum(1 for character in valid if ord(character) > 0x7F)
+    invalid = len(data) - len(valid.encode("utf-8"))
+    return multibyte >= _MIXED_MIN_CHARACTERS and multibyte >= _MIXED_MIN_RATIO * invalid
 
 
 def looks_binary(data: bytes) -> bool:

@@ -73,6 +73,8 @@ def read_codebook_file(path: str | Path) -> Codebook:
         data = json.loads(raw.decode("utf-8-sig"))
     except UnicodeDecodeError:
         raise CodebookFileError(f"{path.name} is not a codebook (it is not UTF-8 text)") from None
+    except RecursionError:
+        raise CodebookFileError(f"{path.name} is not a codebook (its JSON is nested too deeply)") from None
     except json.JSONDecodeError as exc:
         raise CodebookFileError(f"{path.name} is not valid JSON (line {exc.lineno}: {exc.msg})") from None
     if not isinstance(data, dict) or data.get("format") != "posmap-codebook":

@@ -129,9 +129,11 @@ def structure_problem(connection: sqlite3.Connection) -> str | None:
             noun = {"table": "table", "index": "index"}.get(kind, "object")
             return f"contains an unexpected {noun} ({name!r}); it was not opened"
         if normalise_sql(sql) != expected[(kind, name)]:
-            what = "full-text index" if name == "document_search" else kind
+            what = {"table": "a table", "index": "an index"}.get(kind, f"a {kind}")
+            if name == "document_search":
+                what = "a full-text index"
             return (
-                f"has a {what} ({name!r}) defined differently from the one posmap creates "
+                f"has {what} ({name!r}) defined differently from the one posmap creates "
                 "(changed by another program?); it was not opened"
             )
     missing = sorted(name for kind, name in expected if (kind, name) not in present and kind == "table")
@@ -178,10 +180,22 @@ def content_problems(connection: sqlite3.Connection, *, limit: int | None = None
     found: list[str] = []
     for rule in rules:
         wanted = None if limit is None else limit - len(found)
-        found.extend(islice(rule(connection), wanted))
+        found.extend(_one_line(problem) for problem in islice(rule(connection), wanted))
         if limit is not None and len(found) >= limit:
             break
     return found
+
+
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+MAX_PROBLEM_CHARACTERS = 400
+
+
+def _one_line(problem: str) -> str:
+    """A problem as one short printable line, whatever names and values a hostile file put in it."""
+    problem = _UNPRINTABLE.sub(lambda match: match[0].encode("unicode_escape").decode("ascii"), problem)
+    if len(problem) > MAX_PROBLEM_CHARACTERS:
+        problem = problem[: MAX_PROBLEM_CHARACTERS - 1] + "…"
+    return problem
 
 
 def _document_problems(connection: sqlite3.Connection) -> Iterator[str]:
@@ -251,13 +265,13 @@ def _nesting_problems(noun: str, rows: list[tuple]) -> Iterator[str]:
             yield f"{noun} {entry_id} is nested in {noun} {parent_id!r}, which does not exist"
     reported: set[int] = set()
     for start in parents:
-        chain: list[int] = []
+        chain: dict[int, int] = {}  # entry -> its place in the walk up from ``start``
         current = start
         while current is not None and current in parents and current not in chain and current not in reported:
-            chain.append(current)
+            chain[current] = len(chain)
             current = parents[current]
         if current in chain:
-            cycle = chain[chain.index(current):]
+            cycle = list(chain)[chain[current]:]
             reported.update(cycle)
             members = " and ".join(str(i) for i in sorted(cycle)) if len(cycle) <= 3 else (
                 ", ".join(str(i) for i in sorted(cycle)))
@@ -452,7 +466,7 @@ def full_problems(connection: sqlite3.Connection) -> list[str]:
             _TIME_STAMP.validate_python(updated_at)
         except ValidationError:
             problems.append(f"coding {coding_id} has a time stamp that is not a valid date and time")
-    return problems
+    return [_one_line(problem) for problem in problems]
 
 
 def every_problem(connection: sqlite3.Connection) -> list[str]:
