@@ -37,7 +37,7 @@ def test_scale_labels_must_be_distinct_ignoring_case() -> None:
 
 
 def test_scale_needs_two_points() -> None:
-    message = _message(lambda: Scale.from_labels("only one"))
+    message = _message(lambda: Scale.model_validate({"points": [{"value": 0, "label": "only one"}]}))
     assert message.startswith("points:") and "2" in message
 
 
@@ -163,3 +163,12 @@ def test_page_at() -> None:
     )
     assert [document.page_at(offset) for offset in (0, 9, 10, 24, 25)] == [1, 1, 2, 2, 2]
     assert Document(title="t", sha256="0" * 64).page_at(3) is None
+
+
+def test_a_one_point_scale_is_refused_in_plain_words() -> None:
+    import pytest
+
+    from posmap.model import Scale
+
+    with pytest.raises(ValueError, match="at least two points"):
+        Scale.from_labels("only one")

@@ -107,6 +107,8 @@ class Scale(_Model):
         Either every point names its value or none does.
         """
         parts = [p.strip() for p in spec.split(";") if p.strip()]
+        if len(parts) < 2:
+            raise ValueError("a scale needs at least two points, separated by ';'")
         explicit = [re.fullmatch(r"(.+?)\s*=\s*([+-]?\d+)", p) for p in parts]
         if any(explicit) and not all(explicit):
             raise ValueError("give a value to every scale point (LABEL=VALUE) or to none")

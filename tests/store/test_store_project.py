@@ -265,3 +265,16 @@ def test_writer_blocked_by_another_connection_gets_busy_error(
             assert writer.actors.by_name("Norland")
     finally:
         blocker.close()
+
+
+def test_deleted_document_text_does_not_linger_in_the_file(project, project_path) -> None:
+    import hashlib
+
+    from posmap.model import Document
+
+    secret = "The unmistakable confidential sentence about Lake Meridan."
+    document_id = project.documents.add(
+        Document(title="Secret", sha256=hashlib.sha256(secret.encode()).hexdigest(), text=secret)
+    )
+    project.documents.delete(document_id)
+    assert b"unmistakable confidential" not in project_path.read_bytes()

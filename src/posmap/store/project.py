@@ -269,6 +269,8 @@ def _connect(path: Path, *, read_only: bool) -> sqlite3.Connection:
     connection.execute("PRAGMA trusted_schema = OFF")
     connection.execute("PRAGMA foreign_keys = ON")
     connection.execute("PRAGMA cell_size_check = ON")
+    # Deleted documents must not linger in free pages of a file that is mailed to someone else.
+    connection.execute("PRAGMA secure_delete = ON")
     return connection
 
 
