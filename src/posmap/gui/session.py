@@ -7,12 +7,13 @@ and every view refreshes from the store.
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
-from posmap.store import Project
+from posmap.store import Project, ProjectError
 
 
 class ProjectSession(QObject):
@@ -23,11 +24,21 @@ class ProjectSession(QObject):
     # The ids of the documents whose codings changed; an empty list means "any document".
     codingsChanged = Signal(list)
     errorOccurred = Signal(str)
+    # Another process (e.g. ``posmap import`` on the command line) changed the open file.
+    externalChange = Signal()
+
+    WATCH_INTERVAL_MS = 2000
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.project: Project | None = None
         self.undo_stack = QUndoStack(self)
+        self._data_version: int | None = None
+        # PRAGMA data_version changes only when another connection commits, so polling it
+        # is cheap and ignores this window's own edits.
+        self._watch = QTimer(self)
+        self._watch.setInterval(self.WATCH_INTERVAL_MS)
+        self._watch.timeout.connect(self.check_external_changes)
 
     @property
     def is_open(self) -> bool:
@@ -45,28 +56,54 @@ class ProjectSession(QObject):
 
     def open(self, path: str | Path) -> None:
         """Open ``path`` (raises the store's ProjectError with a one-line reason)."""
-        project = Project.open(path)
-        self.close()
-        self.project = project
-        self.projectOpened.emit()
+        project = Project.open(path, backup=True)
+        self._adopt(project)
 
     def create(self, path: str | Path, title: str = "") -> None:
         project = Project.create(path, title=title)
+        self._adopt(project)
+
+    def _adopt(self, project: Project) -> None:
         self.close()
         self.project = project
+        self._data_version = project.data_version()
+        self._watch.start()
         self.projectOpened.emit()
 
     def close(self) -> None:
         if self.project is None:
             return
+        self._watch.stop()
         self.undo_stack.clear()
         self.project.close()
         self.project = None
+        self._data_version = None
         self.projectClosed.emit()
 
-    def push(self, command: QUndoCommand) -> None:
-        """Run ``command`` and keep it for undo."""
+    def push(self, command: QUndoCommand) -> bool:
+        """Run ``command`` and keep it for undo; returns False when the command failed and was dropped."""
         self.undo_stack.push(command)
+        return not getattr(command, "failed", False)
+
+    def check_external_changes(self) -> bool:
+        """Refresh every view if another process committed to the file since the last look."""
+        if self.project is None:
+            return False
+        try:
+            version = self.project.data_version()
+        except (sqlite3.Error, ProjectError):  # a vanished or locked file must not break the timer
+            return False
+        if version == self._data_version:
+            return False
+        self._data_version = version
+        self.externalChange.emit()
+        self.notify_all()
+        return True
+
+    def mark_seen(self) -> None:
+        """Accept the file's current state as known (after this window's own worker wrote to it)."""
+        if self.project is not None:
+            self._data_version = self.project.data_version()
 
     def notify_all(self) -> None:
         """Tell every view to refresh (after a change made outside the undo stack, e.g. an import)."""

@@ -92,6 +92,9 @@ class _NestedEntries(Generic[Entry]):
         column = f"{self.noun}_id"
         return dict(self._conn.execute(f"SELECT {column}, count(*) FROM codings GROUP BY {column}").fetchall())
 
+    def count(self) -> int:
+        return int(self._conn.execute(f"SELECT count(*) FROM {self.table}").fetchone()[0])
+
     def exists(self, entry_id: int) -> bool:
         return self._conn.execute(f"SELECT 1 FROM {self.table} WHERE id = ?", (entry_id,)).fetchone() is not None
 

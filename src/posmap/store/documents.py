@@ -207,13 +207,13 @@ class DocumentRepository:
         document = snapshot.document
         if document.id is None or document.text is None:
             raise ValueError("the document to restore needs its id and its text")
-        if self.exists(document.id):
-            raise ConflictError(f"document {document.id} ({document.title!r}) is already in the project")
         existing = self.find_by_sha256(document.sha256)
         if existing is not None:
             raise DuplicateDocumentError(
                 f"the same file was imported again as document {existing}; delete that one first", existing
             )
+        if self.exists(document.id):
+            raise ConflictError(f"document {document.id} ({document.title!r}) is already in the project")
         with self._project.transaction():
             self._conn.execute(
                 "INSERT INTO documents (id, title, author, outlet, date, kind, language, url, file_name, "

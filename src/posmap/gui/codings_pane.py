@@ -1,0 +1,500 @@
+"""CodingsPane: the codings of the shown document, or of the whole project, as a sortable, filterable table.
+
+Wiring for the main window::
+
+    pane = CodingsPane(session)
+    viewer.documentShown.connect(pane.set_document)          # int or None
+    viewer.codingsActivated.connect(pane.select_codings)     # a clicked highlight selects its rows
+    pane.passageActivated.connect(viewer.open_passage)       # (document_id, start, end), code points
+
+Signals
+    ``passageActivated(int, int, int)`` — double-click or Enter on a row: show this passage.
+    ``codingsSelected(list[int])`` — the selected codings changed (their ids).
+
+Methods
+    ``set_document(document_id | None)``, ``set_whole_project(bool)`` (the "This document / All
+    documents" toggle), ``select_codings(ids)``, ``selected_coding_ids()``, ``edit_selected()``
+    (opens the coding popup), ``delete_selected()`` (undoable), ``refresh()``; ``table`` (the
+    QTableView), ``model`` (:class:`CodingTableModel`) and ``proxy`` (the sort/filter model).
+
+Keys: Enter jumps to the passage, Delete deletes the selected codings (undoable), F2 edits.
+The pane reloads from the store when the session reports changed codings, codebook or
+documents, at most once per burst of signals, and only while it is visible.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QItemSelection,
+    QItemSelectionModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtGui import QAction, QGuiApplication, QIcon, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QButtonGroup,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QTableView,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from posmap.gui.coding_popup import colour_swatch
+from posmap.gui.coding_text import attribution_label, kind_label, one_line, position_text, source_text
+from posmap.gui.session import ProjectSession
+from posmap.model import CodingRecord
+from posmap.store import CodingFilter, ProjectError
+
+COLUMNS = ("Quote", "Actor", "Issue", "Position", "Kind", "Attribution", "Document", "Page", "Coder", "Note")
+QUOTE, ACTOR, ISSUE, POSITION, KIND, ATTRIBUTION, DOCUMENT, PAGE, CODER, NOTE = range(len(COLUMNS))
+ID_ROLE = Qt.ItemDataRole.UserRole
+SORT_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+class CodingTableModel(QAbstractTableModel):
+    """CodingRecords as table rows; ``ID_ROLE`` gives a row's coding id, ``SORT_ROLE`` a sortable key."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self._records: list[CodingRecord] = []
+        self._haystacks: list[str] = []
+        self._rows: dict[int, int] = {}
+        self._actor_colours: dict[int, QIcon] = {}
+        self._issue_colours: dict[int, QIcon] = {}
+        self._unsigned: set[int] = set()
+
+    def set_records(self, records: list[CodingRecord], actor_colours: dict[int, str],
+                    issue_colours: dict[int, str], unsigned_issues: Collection[int] = ()) -> None:
+        """Show ``records``; ``unsigned_issues`` have scales from 0 up, so their values show without a sign."""
+        self.beginResetModel()
+        self._unsigned = set(unsigned_issues)
+        self._records = records
+        self._haystacks = [
+            " ".join((r.quote, r.actor, r.issue, r.position_label, kind_label(r.kind), attribution_label(r.attribution),
+                      r.document_title, r.coder, r.note)).casefold()
+            for r in records
+        ]
+        self._rows = {record.id: row for row, record in enumerate(records)}
+        self._actor_colours = {key: colour_swatch(value) for key, value in actor_colours.items()}
+        self._issue_colours = {key: colour_swatch(value) for key, value in issue_colours.items()}
+        self.endResetModel()
+
+    def record(self, row: int) -> CodingRecord:
+        return self._records[row]
+
+    def records(self) -> list[CodingRecord]:
+        return list(self._records)
+
+    def row_of(self, coding_id: int) -> int | None:
+        return self._rows.get(coding_id)
+
+    def haystack(self, row: int) -> str:
+        return self._haystacks[row]
+
+    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else len(self._records)
+
+    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[section]
+        return None
+
+    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        record = self._records[index.row()]
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            if column == POSITION:
+                return position_text(record.position_label, record.position,
+                                     signed=record.issue_id not in self._unsigned)
+            return self._display(record, column)
+        if role == SORT_ROLE:
+            return self._sort_key(record, column)
+        if role == ID_ROLE:
+            return record.id
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if column == QUOTE:
+                return f"“{record.quote[:1500]}”\n— {source_text(record)}"
+            if column == NOTE and record.note:
+                return record.note[:1500]
+            return None
+        if role == Qt.ItemDataRole.DecorationRole:
+            if column == ACTOR:
+                return self._actor_colours.get(record.actor_id)
+            if column == ISSUE:
+                return self._issue_colours.get(record.issue_id)
+            return None
+        if role == Qt.ItemDataRole.TextAlignmentRole and column == PAGE:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    @staticmethod
+    def _display(record: CodingRecord, column: int) -> str:
+        match column:
+            case 0:
+                return one_line(record.quote, 300)
+            case 1:
+                return record.actor
+            case 2:
+                return record.issue
+            case 3:
+                return position_text(record.position_label, record.position)
+            case 4:
+                return kind_label(record.kind)
+            case 5:
+                return attribution_label(record.attribution)
+            case 6:
+                return record.document_title
+            case 7:
+                return str(record.page) if record.page is not None else ""
+            case 8:
+                return record.coder
+            case 9:
+                return one_line(record.note, 200)
+        return ""
+
+    @staticmethod
+    def _sort_key(record: CodingRecord, column: int):
+        if column == POSITION:
+            return record.position
+        if column == PAGE:
+            return record.page if record.page is not None else -1
+        if column == QUOTE:
+            # Reading order, which is what "sort by quote" is most useful for.
+            return f"{record.document_id:09d}:{record.start:012d}"
+        return CodingTableModel._display(record, column).casefold()
+
+
+class CodingFilterProxy(QSortFilterProxyModel):
+    """Keeps rows whose text contains every word typed in the filter field (any column, any case)."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self._words: list[str] = []
+        self.setSortRole(SORT_ROLE)
+
+    def set_filter_text(self, text: str) -> None:
+        if hasattr(self, "beginFilterChange"):  # Qt 6.9 and later
+            self.beginFilterChange()
+            self._words = text.casefold().split()
+            self.endFilterChange()
+        else:
+            self._words = text.casefold().split()
+            self.invalidateRowsFilter()
+
+    def filterAcceptsRow(self, source_row: int, source_parent: QModelIndex) -> bool:
+        if not self._words:
+            return True
+        haystack = self.sourceModel().haystack(source_row)
+        return all(word in haystack for word in self._words)
+
+
+class _CodingTable(QTableView):
+    activatedRow = Signal(QModelIndex)
+    deleteRequested = Signal()
+    editRequested = Signal()
+
+    def keyPressEvent(self, event) -> None:
+        key = event.key()
+        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentIndex().isValid():
+            self.activatedRow.emit(self.currentIndex())
+            return
+        if key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
+            self.deleteRequested.emit()
+            return
+        if key == Qt.Key.Key_F2:
+            self.editRequested.emit()
+            return
+        super().keyPressEvent(event)
+
+
+class CodingsPane(QWidget):
+    """See the module docstring."""
+
+    passageActivated = Signal(int, int, int)
+    codingsSelected = Signal(list)
+
+    def __init__(self, session: ProjectSession, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self._document_id: int | None = None
+        self._whole_project = False
+        self._dirty = True
+        self._refresh_timer = QTimer(self)
+        self._refresh_timer.setSingleShot(True)
+        self._refresh_timer.setInterval(0)
+        self._refresh_timer.timeout.connect(self.refresh)
+
+        self.document_button = QToolButton(self)
+        self.document_button.setText("This document")
+        self.project_button = QToolButton(self)
+        self.project_button.setText("All documents")
+        scope = QButtonGroup(self)
+        for button in (self.document_button, self.project_button):
+            button.setCheckable(True)
+            button.setAutoRaise(True)
+            scope.addButton(button)
+        self.document_button.setChecked(True)
+        self.document_button.setToolTip("Show the codings of the document being read")
+        self.project_button.setToolTip("Show the codings of every document")
+        self.filter_field = QLineEdit(self)
+        self.filter_field.setPlaceholderText("Filter codings (any column)")
+        self.filter_field.setClearButtonEnabled(True)
+        self.count_label = QLabel(self)
+        bar = QHBoxLayout()
+        bar.setContentsMargins(6, 4, 6, 4)
+        bar.addWidget(self.document_button)
+        bar.addWidget(self.project_button)
+        bar.addWidget(self.filter_field, 1)
+        bar.addWidget(self.count_label)
+
+        self.model = CodingTableModel(self)
+        self.proxy = CodingFilterProxy(self)
+        self.proxy.setSourceModel(self.model)
+        self.table = _CodingTable(self)
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(QUOTE, Qt.SortOrder.AscendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 8)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(QUOTE, QHeaderView.ResizeMode.Stretch)
+        for column, width in ((ACTOR, 120), (ISSUE, 130), (POSITION, 150), (KIND, 90), (ATTRIBUTION, 95),
+                              (DOCUMENT, 160), (PAGE, 44), (CODER, 80), (NOTE, 140)):
+            header.resizeSection(column, width)
+        self.table.setColumnHidden(DOCUMENT, True)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addLayout(bar)
+        layout.addWidget(self.table, 1)
+
+        self.edit_action = QAction("Edit coding…", self)
+        self.edit_action.setShortcut(QKeySequence(Qt.Key.Key_F2))
+        self.edit_action.triggered.connect(self.edit_selected)
+        self.delete_action = QAction("Delete", self)
+        self.delete_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))
+        self.delete_action.triggered.connect(self.delete_selected)
+
+        self.project_button.toggled.connect(self.set_whole_project)
+        self.filter_field.textChanged.connect(self._on_filter)
+        self.table.doubleClicked.connect(self._activate)
+        self.table.activatedRow.connect(self._activate)
+        self.table.deleteRequested.connect(self.delete_selected)
+        self.table.editRequested.connect(self.edit_selected)
+        self.table.customContextMenuRequested.connect(self._context_menu)
+        self.table.selectionModel().selectionChanged.connect(self._on_selection_changed)
+        session.codingsChanged.connect(self._on_codings_changed)
+        session.codebookChanged.connect(self._schedule_refresh)
+        session.documentsChanged.connect(self._schedule_refresh)
+        session.projectOpened.connect(self._on_project_changed)
+        session.projectClosed.connect(self._on_project_changed)
+        self._schedule_refresh()
+
+    # -- public API ---------------------------------------------------------------------------
+
+    @property
+    def document_id(self) -> int | None:
+        return self._document_id
+
+    @property
+    def whole_project(self) -> bool:
+        return self._whole_project
+
+    def set_document(self, document_id: int | None) -> None:
+        """Follow the document being read (what "This document" shows)."""
+        if document_id == self._document_id:
+            return
+        self._document_id = document_id
+        if not self._whole_project:
+            self.refresh()
+
+    def set_whole_project(self, whole: bool) -> None:
+        """Show every document's codings (True) or only the current document's (False)."""
+        whole = bool(whole)
+        if self.project_button.isChecked() != whole:
+            (self.project_button if whole else self.document_button).setChecked(True)
+        if whole == self._whole_project:
+            return
+        self._whole_project = whole
+        self.table.setColumnHidden(DOCUMENT, not whole)
+        self.refresh()
+
+    def select_codings(self, coding_ids: list[int]) -> None:
+        """Select the rows of these codings (clearing the filter if it hides them) and show the first."""
+        rows = [self.model.row_of(i) for i in coding_ids]
+        rows = [row for row in rows if row is not None]
+        if not rows:
+            return
+        if any(not self.proxy.filterAcceptsRow(row, QModelIndex()) for row in rows):
+            self.filter_field.clear()
+        selection = QItemSelection()
+        for row in rows:
+            index = self.proxy.mapFromSource(self.model.index(row, 0))
+            selection.select(index, index.siblingAtColumn(len(COLUMNS) - 1))
+        flags = QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+        selection_model = self.table.selectionModel()
+        selection_model.select(selection, flags)
+        first = self.proxy.mapFromSource(self.model.index(rows[0], 0))
+        selection_model.setCurrentIndex(first, QItemSelectionModel.SelectionFlag.NoUpdate)
+        self.table.scrollTo(first, QAbstractItemView.ScrollHint.PositionAtCenter)
+
+    def selected_coding_ids(self) -> list[int]:
+        rows = sorted({index.row() for index in self.table.selectionModel().selectedRows()})
+        return [self.proxy.data(self.proxy.index(row, 0), ID_ROLE) for row in rows]
+
+    def selected_records(self) -> list[CodingRecord]:
+        return [self.model.record(self.model.row_of(i)) for i in self.selected_coding_ids()]
+
+    def delete_selected(self) -> None:
+        """Delete the selected codings with one undoable command."""
+        ids = self.selected_coding_ids()
+        if not ids or self.session.project is None:
+            return
+        from posmap.gui.commands.codings import DeleteCodingsCommand
+
+        try:
+            command = DeleteCodingsCommand(self.session, ids)
+        except ProjectError as exc:
+            self.session.errorOccurred.emit(str(exc))
+            return
+        self.session.push(command)
+
+    def edit_selected(self) -> None:
+        """Open the coding popup for the current coding."""
+        index = self.table.currentIndex()
+        if not index.isValid():
+            return
+        from posmap.gui.coding_popup import open_edit_popup
+
+        rect = self.table.visualRect(index)
+        anchor = rect.translated(self.table.viewport().mapToGlobal(rect.topLeft()) - rect.topLeft())
+        open_edit_popup(self.session, self.proxy.data(index, ID_ROLE), parent=self, anchor=anchor)
+
+    def refresh(self) -> None:
+        """Reload the rows from the store, keeping the selection, the current row and the scroll position."""
+        self._refresh_timer.stop()
+        self._dirty = False
+        project = self.session.project
+        selected = set(self.selected_coding_ids())
+        current = self.table.currentIndex()
+        current_id = self.proxy.data(current, ID_ROLE) if current.isValid() else None
+        scroll = self.table.verticalScrollBar().value()
+        if project is None or (not self._whole_project and self._document_id is None):
+            self.model.set_records([], {}, {})
+        else:
+            try:
+                where = CodingFilter() if self._whole_project else CodingFilter(document_ids=[self._document_id])
+                records = project.codings.records(where)
+                actor_colours = {a.id: a.color for a in project.actors.all()}
+                issues = project.issues.all()
+                issue_colours = {i.id: i.color for i in issues}
+                unsigned = {i.id for i in issues if i.scale.minimum >= 0}
+            except ProjectError as exc:
+                self.session.errorOccurred.emit(str(exc))
+                return
+            self.model.set_records(records, actor_colours, issue_colours, unsigned)
+        if selected:
+            self._reselect(selected, current_id)
+        self.table.verticalScrollBar().setValue(scroll)
+        self._update_count()
+
+    # -- internals -------------------------------------------------------------------------------
+
+    def _reselect(self, ids: set[int], current_id: int | None) -> None:
+        selection = QItemSelection()
+        for coding_id in ids:
+            row = self.model.row_of(coding_id)
+            if row is None:
+                continue
+            index = self.proxy.mapFromSource(self.model.index(row, 0))
+            if index.isValid():
+                selection.select(index, index.siblingAtColumn(len(COLUMNS) - 1))
+        self.table.selectionModel().select(
+            selection, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+        )
+        if current_id is not None and (row := self.model.row_of(current_id)) is not None:
+            self.table.selectionModel().setCurrentIndex(
+                self.proxy.mapFromSource(self.model.index(row, 0)), QItemSelectionModel.SelectionFlag.NoUpdate
+            )
+
+    def _schedule_refresh(self) -> None:
+        if self.isVisible():
+            self._refresh_timer.start()
+        else:
+            self._dirty = True
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self._dirty:
+            self.refresh()
+
+    def _on_codings_changed(self, document_ids: list) -> None:
+        if self._whole_project or not document_ids or self._document_id in document_ids:
+            self._schedule_refresh()
+
+    def _on_project_changed(self) -> None:
+        self._document_id = None
+        self.filter_field.clear()
+        self.refresh()
+
+    def _on_filter(self, text: str) -> None:
+        self.proxy.set_filter_text(text)
+        self._update_count()
+
+    def _update_count(self) -> None:
+        total = self.model.rowCount()
+        shown = self.proxy.rowCount()
+        noun = "coding" if total == 1 else "codings"
+        self.count_label.setText(f"{shown} of {total} {noun}" if shown != total else f"{total} {noun}")
+
+    def _activate(self, index: QModelIndex | QPersistentModelIndex) -> None:
+        if not index.isValid():
+            return
+        record = self.model.record(self.proxy.mapToSource(self.proxy.index(index.row(), 0)).row())
+        self.passageActivated.emit(record.document_id, record.start, record.end)
+
+    def _on_selection_changed(self, *_args) -> None:
+        self.codingsSelected.emit(self.selected_coding_ids())
+
+    def _context_menu(self, point) -> None:
+        records = self.selected_records()
+        if not records:
+            return
+        menu = QMenu(self)
+        show = menu.addAction("Show in document")
+        show.triggered.connect(lambda: self._activate(self.table.currentIndex()))
+        self.edit_action.setEnabled(len(records) == 1)
+        menu.addAction(self.edit_action)
+        copy = menu.addAction("Copy quote with source" if len(records) == 1 else "Copy quotes with sources")
+        copy.triggered.connect(lambda: QGuiApplication.clipboard().setText(
+            "\n\n".join(f"“{r.quote}” ({source_text(r)})" for r in records)))
+        menu.addSeparator()
+        self.delete_action.setText("Delete coding" if len(records) == 1 else f"Delete {len(records)} codings")
+        menu.addAction(self.delete_action)
+        menu.exec(self.table.viewport().mapToGlobal(point))
+        menu.deleteLater()
