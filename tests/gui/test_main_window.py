@@ -246,3 +246,12 @@ def test_the_demo_button_builds_and_opens_the_demo(window, tmp_path, monkeypatch
     assert window.session.path == tmp_path / "data" / "demo" / "demo.posmap"
     assert window.documents_pane.model.rowCount() >= 6
     assert window.codebook_pane.actors.model.rowCount() > 0
+
+
+def test_a_backup_that_cannot_be_made_is_reported_in_the_status_bar(window, filled_project, tmp_path, monkeypatch):
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the backup folder should be", encoding="utf-8")
+    monkeypatch.setenv("POSMAP_BACKUP_DIR", str(blocked))
+    window.open_project(filled_project)
+    assert window.session.is_open
+    assert "no backup of" in window.statusBar().currentMessage()

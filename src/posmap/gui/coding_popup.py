@@ -710,6 +710,13 @@ class CodingPopup(QDialog):
         screen = QGuiApplication.screenAt(anchor.center()) or QGuiApplication.primaryScreen()
         available = screen.availableGeometry() if screen else QRect(0, 0, 1600, 1000)
         size = self.sizeHint().expandedTo(self.size())
+        # Stay inside the application window when it is large enough, so the popup never hangs
+        # over another program.
+        window = self.parentWidget().window() if self.parentWidget() else None
+        if window is not None:
+            frame = window.frameGeometry().intersected(available)
+            if frame.width() >= size.width() and frame.height() >= size.height():
+                available = frame
         x = anchor.left() - 24
         y = anchor.bottom() + 10
         if y + size.height() > available.bottom():

@@ -584,7 +584,12 @@ class MainWindow(QMainWindow):
             show_error(self, str(exc))
             return False
         self._remember(path)
-        self.statusBar().showMessage(f"Opened {path.name}.", self.STATUS_TIMEOUT_MS)
+        message = f"Opened {path.name}."
+        backup_error = self.session.require().backup_error
+        if backup_error:
+            # The project is usable; the user should still know that no safety copy exists.
+            message += f" Warning: {backup_error}."
+        self.statusBar().showMessage(message, self.STATUS_TIMEOUT_MS)
         return True
 
     def open_demo_project(self) -> bool:
