@@ -9,6 +9,8 @@ Settings go to a temporary folder, so the user's recent files and layout are unt
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -93,7 +95,9 @@ def main() -> int:
             _coding_popup_shot(app, window)
         _search_shot(app, window)
         _issue_editor_shot(app, window)
+        _matrix_shot(app, window)
         window.close()
+        _briefing_page(tmp_path)
     return 0
 
 
@@ -174,6 +178,46 @@ def _search_shot(app: QApplication, window) -> None:
     if pane.hits():
         pane.table.selectRow(0)
     grab(app, window, "search-pane.png")
+
+def _matrix_shot(app: QApplication, window) -> None:
+    """The heat map on its own, with the evidence of a contested cell."""
+    view = window.matrix_view
+    view.setParent(None)
+    view.resize(1440, 860)
+    view.show()
+    view.reload()
+    for _ in range(200):
+        if not view.loading:
+            break
+        settle(app, 50)
+    project = window.session.require()
+    actor, issue = project.actors.find("Commonwealth of Norvald"), project.issues.find("Sanctions relief")
+    if actor is not None and issue is not None:
+        view.select_cell_of(actor.id, issue.id)
+    settle(app)
+    grab(app, view, "matrix-view.png")
+    view.close()
+
+
+def _briefing_page(tmp_path: Path) -> None:
+    """A page of the demo's briefing (the issue with red lines and a zone of agreement), as PNG."""
+    from posmap.services.demo import build_demo_files
+
+    files = build_demo_files(tmp_path / "briefing")
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    subprocess.run(["pdftoppm", "-r", "60", "-png", str(files.briefing), str(pages / "page")], check=True)
+    from pypdf import PdfReader
+
+    reader = PdfReader(files.briefing)
+    chosen = next(
+        (number for number, page in enumerate(reader.pages, start=1)
+         if "Territory" in (page.extract_text() or "") and "Position map" in (page.extract_text() or "")),
+        1,
+    )
+    picture = sorted(pages.glob("page-*.png"))[chosen - 1]
+    shutil.copyfile(picture, OUT / "briefing-page.png")
+
 
 if __name__ == "__main__":
     sys.exit(main())
