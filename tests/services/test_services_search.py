@@ -156,3 +156,16 @@ def test_every_word_of_a_document_is_found_where_it_stands(tmp_path_factory, wor
         if word == wanted:
             assert len(" ".join(words_in_text[:index])) + (1 if index else 0) in starts
     assert all(text[h.start:h.end] == h.match for h in hits)
+
+
+def test_a_phrase_in_quotes_is_one_hit_covering_the_whole_phrase(project) -> None:
+    import hashlib
+
+    from posmap.model import Document
+    from posmap.services.search import search_corpus
+
+    text = "The red line is clear. A line of contact runs east. Their red\nline will not move."
+    project.documents.add(Document(title="Lines", sha256=hashlib.sha256(text.encode()).hexdigest(), text=text))
+    hits = search_corpus(project, '"red line"')
+    assert [hit.match for hit in hits] == ["red line", "red\nline"]
+    assert all(text[hit.start:hit.end] == hit.match for hit in hits)

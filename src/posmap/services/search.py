@@ -96,8 +96,7 @@ def search_corpus(
     query = fts_query(user_query)
     if not query:
         return []
-    terms = [_fold(t) for t in _TOKEN.findall(user_query)]
-    pattern = re.compile("|".join(r"\b" + re.escape(t) for t in sorted(set(terms), key=len, reverse=True)))
+    pattern = _hit_pattern(user_query)
     hits: list[SearchHit] = []
     for match in project.documents.search(query, limit=limit):
         text = project.documents.text(match.document_id)
@@ -123,6 +122,18 @@ def search_corpus(
         if len(hits) >= limit:
             break
     return hits
+
+
+def _hit_pattern(user_query: str) -> re.Pattern[str]:
+    """What a hit is in the folded text: a phrase in quotes as a whole, any other word as a word prefix."""
+    alternatives: set[str] = set()
+    for phrase, words in re.findall(r'"([^"]*)"|([^"\s]+)', user_query):
+        tokens = [_fold(token) for token in _TOKEN.findall(phrase or words)]
+        if phrase and tokens:
+            alternatives.add(r"\b" + r"\W+".join(re.escape(token) for token in tokens))
+        else:
+            alternatives.update(r"\b" + re.escape(token) for token in tokens)
+    return re.compile("|".join(sorted(alternatives, key=len, reverse=True)))
 
 
 def _word_end(text: str, end: int) -> int:
