@@ -762,8 +762,8 @@ class _StoryBuilder:
             ("Positions", "An actor’s position on an issue is the arithmetic mean of its codings of kind "
                           "<i>position</i>, <i>demand</i> and <i>proposal</i> on that issue’s scale (the position "
                           "matrix, by contrast, averages codings of every kind unless filtered). The label "
-                          "shown is the nearest point of the scale (an exact tie goes to the point nearer the centre). Concessions and red lines are quoted but do not "
-                          "move the position."),
+                          "shown is the nearest point of the scale (an exact tie goes to the point nearer the "
+                          "centre). Concessions and red lines are quoted but do not move the position."),
             ("Supporting, opposed, conditional", "On agreement scales an actor supports when its position is "
                                                  "above the neutral point and none of its codings falls below "
                                                  "it, and opposes in the mirror case; every other actor "
