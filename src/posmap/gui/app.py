@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 import sys
+import traceback
 from importlib.resources import files
 from pathlib import Path
 
@@ -47,6 +49,22 @@ def configure_application(app: QCoreApplication) -> None:
             app.setWindowIcon(icon)
 
 
+def install_error_dialog(window_getter) -> None:
+    """Show exceptions that escape a slot as a dialog instead of a traceback on a console nobody sees."""
+
+    def hook(kind, error, trace) -> None:
+        if issubclass(kind, KeyboardInterrupt):
+            sys.__excepthook__(kind, error, trace)
+            return
+        details = "".join(traceback.format_exception(kind, error, trace))
+        logging.getLogger("posmap").error("unexpected error\n%s", details)
+        from posmap.gui.dialogs import show_unexpected_error
+
+        show_unexpected_error(window_getter(), error, details)
+
+    sys.excepthook = hook
+
+
 def run_application(project: Path | None = None) -> int:
     """Open the main window (and ``project``, if given) and run until the user quits.
 
@@ -58,6 +76,7 @@ def run_application(project: Path | None = None) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     configure_application(app)
     window = MainWindow()
+    install_error_dialog(lambda: window)
     window.show()
     if project is not None:
         # After the event loop starts, so an error box has a visible window to sit on.

@@ -19,6 +19,22 @@ def show_error(parent: QWidget | None, message: str, *, title: str = "posmap") -
     return box
 
 
+def show_unexpected_error(parent: QWidget | None, error: BaseException, details: str) -> QMessageBox:
+    """Tell the user, in plain words, that something unforeseen went wrong; the traceback waits behind
+    the Details button for a bug report. Nothing the user committed is lost: every edit is already saved."""
+    box = QMessageBox(
+        QMessageBox.Icon.Critical, "posmap",
+        "Something unexpected went wrong. Your work up to the last action is saved in the project file.",
+        QMessageBox.StandardButton.Ok, parent,
+    )
+    box.setObjectName("unexpectedError")
+    box.setInformativeText(_sentence(f"{type(error).__name__}: {error}"))
+    box.setDetailedText(details)
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    box.open()
+    return box
+
+
 def confirm(parent: QWidget | None, title: str, text: str, *, informative: str = "") -> bool:
     """Ask a yes/no question (No is the default, so a stray Enter deletes nothing)."""
     full = text if not informative else f"{text}\n\n{informative}"
