@@ -54,6 +54,7 @@ from PySide6.QtWidgets import (
 
 from posmap.gui.coding_popup import colour_swatch
 from posmap.gui.coding_text import attribution_label, kind_label, one_line, position_text, source_text
+from posmap.gui.empty_hint import EmptyHint
 from posmap.gui.session import ProjectSession
 from posmap.model import CodingRecord
 from posmap.store import CodingFilter, ProjectError
@@ -287,6 +288,7 @@ class CodingsPane(QWidget):
                               (DOCUMENT, 160), (PAGE, 44), (CODER, 80), (NOTE, 140)):
             header.resizeSection(column, width)
         self.table.setColumnHidden(DOCUMENT, True)
+        self.empty_hint = EmptyHint(self.table)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
@@ -471,6 +473,21 @@ class CodingsPane(QWidget):
         shown = self.proxy.rowCount()
         noun = "coding" if total == 1 else "codings"
         self.count_label.setText(f"{shown} of {total} {noun}" if shown != total else f"{total} {noun}")
+        self.empty_hint.show_text(self.empty_text())
+
+    def empty_text(self) -> str:
+        """The hint shown over the table when it lists nothing ("" when it lists something)."""
+        if self.proxy.rowCount() > 0:
+            return ""
+        if self.session.project is None:
+            return "No project is open."
+        if self.model.rowCount() > 0:
+            return "No coding matches the filter."
+        if self._whole_project:
+            return "No codings in the project yet."
+        if self._document_id is None:
+            return "Select a document to see its codings."
+        return "No codings in this document yet. Select text in the viewer and press Enter to code it."
 
     def _activate(self, index: QModelIndex | QPersistentModelIndex) -> None:
         if not index.isValid():

@@ -20,6 +20,8 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMenu,
+    QPushButton,
+    QSizePolicy,
     QTableView,
     QToolButton,
     QVBoxLayout,
@@ -115,8 +117,8 @@ class DocumentsPane(QWidget):
     importRequested = Signal()
 
     EMPTY_TEXT = (
-        "No documents yet.\n\nImport files with the Import button (Ctrl+I) or drag them onto the window: "
-        "text, Markdown, HTML, Word (.docx) and PDF."
+        "No documents yet.\n\nImport text, Markdown, HTML, Word (.docx) and PDF files to start, "
+        "or drag them onto the window."
     )
 
     def __init__(self, session: ProjectSession, parent: QWidget | None = None) -> None:
@@ -164,10 +166,22 @@ class DocumentsPane(QWidget):
         self.empty_label.setWordWrap(True)
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty_label.setEnabled(False)  # the palette's disabled text: readable, clearly a hint
+        self.empty_import_button = QPushButton("Import documents…")
+        self.empty_import_button.setToolTip("Choose files to import into the project (Ctrl+I)")
+        self.empty_import_button.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
+        self.empty_box = QWidget()
+        empty_layout = QVBoxLayout(self.empty_box)
+        empty_layout.setContentsMargins(12, 12, 12, 12)
+        empty_layout.setSpacing(12)
+        empty_layout.addStretch(1)
+        empty_layout.addWidget(self.empty_label)
+        empty_layout.addWidget(self.empty_import_button, 0, Qt.AlignmentFlag.AlignHCenter)
+        empty_layout.addStretch(1)
 
         self.import_action = QAction("&Import Files…", self)
         self.import_action.setToolTip("Import documents (txt, md, html, docx, pdf) into the project")
         self.import_action.triggered.connect(self.importRequested)
+        self.empty_import_button.clicked.connect(self.import_action.trigger)
         self.edit_action = QAction("Edit Document &Details…", self)
         self.edit_action.setToolTip("Edit the title, author, outlet, date, kind, language and URL")
         self.edit_action.triggered.connect(self.edit_metadata)
@@ -195,7 +209,7 @@ class DocumentsPane(QWidget):
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(buttons)
         layout.addWidget(self.table, 1)
-        layout.addWidget(self.empty_label, 1)
+        layout.addWidget(self.empty_box, 1)
 
         session.projectOpened.connect(self.refresh)
         session.projectClosed.connect(self.refresh)
@@ -222,7 +236,8 @@ class DocumentsPane(QWidget):
         self.table.selectionModel().blockSignals(False)
         has_documents = self.model.rowCount() > 0
         self.table.setVisible(has_documents)
-        self.empty_label.setVisible(not has_documents)
+        self.empty_box.setVisible(not has_documents)
+        self.empty_import_button.setVisible(project is not None)
         self.empty_label.setText(self.EMPTY_TEXT if project is not None else "No project is open.")
         self.filter_edit.setEnabled(has_documents)
         self.import_action.setEnabled(project is not None)

@@ -70,6 +70,7 @@ from PySide6.QtWidgets import (
 from posmap.analysis import Axis, Catalogue, MatrixReport, RecordFilter, Stat, matrix_report
 from posmap.gui.coding_text import ATTRIBUTION_LABELS, KIND_LABELS
 from posmap.gui.dialogs import show_error
+from posmap.gui.empty_hint import EmptyHint
 from posmap.gui.matrix_controls import ChecklistButton, ColourLegend
 from posmap.gui.matrix_model import (
     AXIS_LABELS,
@@ -263,6 +264,7 @@ class MatrixView(QWidget):
         self.table = _HeatTable(self)
         self.table.setModel(self.model)
         self.table.setItemDelegate(HeatCellDelegate(self.table))
+        self.empty_hint = EmptyHint(self.table)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -541,6 +543,7 @@ class MatrixView(QWidget):
             self.select_cell_of(*keep)
         else:
             self._show_evidence_for(QModelIndex())
+        self.empty_hint.show_text(self.empty_text())
         self.matrixReady.emit()
 
     def select_cell(self, row: int, column: int) -> None:
@@ -726,6 +729,19 @@ class MatrixView(QWidget):
         self.status_label.setText("")
         for action in self.export_actions.values():
             action.setEnabled(False)
+        self.empty_hint.show_text(self.empty_text())
+
+    def empty_text(self) -> str:
+        """The hint shown instead of the heat map when it has nothing to show ("" when it has)."""
+        if self.session.project is None:
+            return "No project is open."
+        if self._catalogue is None:
+            return ""  # still reading
+        if not self._records:
+            return "The matrix fills in as you code passages: each cell shows an actor's position on an issue."
+        if self._report is None or not self._report.records:
+            return "No coding matches the filters."
+        return ""
 
     def _fill_documents(self) -> None:
         documents = self._catalogue.entries(Axis.DOCUMENTS)

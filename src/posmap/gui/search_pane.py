@@ -42,6 +42,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from posmap.gui.empty_hint import EmptyHint
 from posmap.gui.session import ProjectSession
 from posmap.services.search import SearchHit, search_corpus
 from posmap.store import Project, ProjectError
@@ -180,6 +181,7 @@ class SearchPane(QWidget):
         header.setSectionResizeMode(BEFORE, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(MATCH, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(AFTER, QHeaderView.ResizeMode.Stretch)
+        self.empty_hint = EmptyHint(self.table)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(4)
@@ -197,6 +199,7 @@ class SearchPane(QWidget):
         session.projectOpened.connect(self._clear)
         session.projectClosed.connect(self._clear)
         session.documentsChanged.connect(self._on_documents_changed)
+        self._show_start_hint()
 
     # -- public API ---------------------------------------------------------------------------
 
@@ -223,9 +226,11 @@ class SearchPane(QWidget):
             self.model.set_hits([])
             self.status_label.setText("")
             self.code_button.setEnabled(False)
+            self._show_start_hint()
             self.searchFinished.emit(0)
             return
         self.status_label.setText(f"Searching for “{query}”…")
+        self.empty_hint.show_text("")
         generation = self._generation
         thread = threading.Thread(
             target=self._run, args=(generation, Path(path), query), name="posmap-search", daemon=True
@@ -270,6 +275,7 @@ class SearchPane(QWidget):
         if error:
             self.model.set_hits([])
             self.status_label.setText(f"Search failed: {error}")
+            self.empty_hint.show_text("The search failed; see the message below.")
             self.session.errorOccurred.emit(error)
             self.searchFinished.emit(0)
             return
@@ -283,6 +289,7 @@ class SearchPane(QWidget):
             if len(hits) >= MAX_HITS:
                 status += f" (the first {MAX_HITS}; add words to narrow the search)"
         self.status_label.setText(status)
+        self.empty_hint.show_text("" if hits else f"Nothing found for “{self._query}”.")
         self.code_button.setEnabled(False)
         self.searchFinished.emit(len(hits))
 
@@ -300,11 +307,18 @@ class SearchPane(QWidget):
             self.passageActivated.emit(hit.document_id, hit.start, hit.end)
 
     def _on_documents_changed(self) -> None:
-        if self.model.hits and self._query:
-            self.search(self._query)  # documents came or went: the hits may be stale
+        if self._query:
+            self.search(self._query)  # documents came or went: the hits (or "nothing found") may be stale
 
     def _clear(self) -> None:
         self._generation += 1
+        self._query = ""
         self.model.set_hits([])
         self.status_label.setText("")
         self.code_button.setEnabled(False)
+        self._show_start_hint()
+
+    def _show_start_hint(self) -> None:
+        """The hint before any search (or after the field was emptied)."""
+        self.empty_hint.show_text("Type words to search all documents; put a phrase in quotes."
+                                  if self.session.project is not None else "No project is open.")
