@@ -22,59 +22,68 @@ from posmap.store import Project, ProjectError
 log = logging.getLogger(__name__)
 
 
-class ImportWorker(QObject):
-    """Imports files into the project at ``project_path``; lives on a worker thread."""
+class ServiceWorker(QObject):
+    """Runs one service call against its own connection to the project; lives on a worker thread.
+
+    Subclasses implement :meth:`work`; a :class:`Cancelled` from the service becomes ``cancelled``,
+    anything else that goes wrong becomes one line on ``failed``.
+    """
 
     progress = Signal(int, int, str)
-    succeeded = Signal(object)  # ImportReport
+    succeeded = Signal(object)
     failed = Signal(str)
     cancelled = Signal(str)
     done = Signal()
 
-    def __init__(
-        self, project_path: Path, paths: Sequence[Path], overrides: MetadataOverrides | None = None
-    ) -> None:
+    read_only = False
+    description = "the work"
+
+    def __init__(self, project_path: Path) -> None:
         super().__init__()
         self.project_path = Path(project_path)
-        self.paths = [Path(p) for p in paths]
-        self.overrides = overrides
         self._cancel = threading.Event()
 
     def cancel(self) -> None:
-        """Ask the import to stop before its next file; safe to call from any thread."""
+        """Ask the work to stop at its next check; safe to call from any thread."""
         self._cancel.set()
 
     def is_cancelled(self) -> bool:
         return self._cancel.is_set()
 
+    def work(self, project: Project) -> object:
+        raise NotImplementedError
+
+    def failure_message(self, error: Exception) -> str | None:
+        """The one line to show for an expected failure, or None for an unexpected one."""
+        return _one_line(str(error)) if isinstance(error, ProjectError) else None
+
     @Slot()
     def run(self) -> None:
         try:
-            with Project.open(self.project_path) as project:
-                report = import_files(
-                    project, self.paths, self.overrides, progress=self._report, cancelled=self._cancel.is_set
-                )
+            with Project.open(self.project_path, read_only=self.read_only) as project:
+                result = self.work(project)
         except Cancelled as exc:
             self.cancelled.emit(str(exc))
-        except ProjectError as exc:
-            self.failed.emit(str(exc))
         except Exception as exc:  # noqa: BLE001 - a worker must always report back, never die silently
-            log.exception("import worker failed")
-            self.failed.emit(f"the import stopped because of an unexpected error ({exc})")
+            message = self.failure_message(exc)
+            if message is None:
+                log.exception("%s failed", self.description)
+                message = f"{self.description} stopped because of an unexpected error ({_one_line(str(exc))})"
+            self.failed.emit(message)
         else:
-            self.succeeded.emit(report)
+            self.succeeded.emit(result)
         finally:
             self.done.emit()
 
-    def _report(self, done: int, total: int, message: str) -> None:
+    def report_progress(self, done: int, total: int, message: str) -> None:
         self.progress.emit(done, total, message)
 
 
-class ImportJob(QObject):
-    """Runs one :class:`ImportWorker` on its own QThread and reports the outcome on the GUI thread.
+class WorkerJob(QObject):
+    """Runs one :class:`ServiceWorker` on its own QThread and reports the outcome on the GUI thread.
 
     Exactly one of ``succeeded``, ``failed`` or ``cancelled`` is emitted, then ``finished``,
-    after the thread has stopped.
+    after the thread has stopped (so a handler may delete the job).
     """
 
     progress = Signal(int, int, str)
@@ -83,19 +92,13 @@ class ImportJob(QObject):
     cancelled = Signal(str)
     finished = Signal()
 
-    def __init__(
-        self,
-        project_path: Path,
-        paths: Sequence[Path],
-        overrides: MetadataOverrides | None = None,
-        parent: QObject | None = None,
-    ) -> None:
+    def __init__(self, worker: ServiceWorker, thread_name: str, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.worker = ImportWorker(project_path, paths, overrides)
+        self.worker = worker
         self.thread = QThread(self)
-        self.thread.setObjectName("posmap-import")
+        self.thread.setObjectName(thread_name)
         self.worker.moveToThread(self.thread)
-        self.report: ImportReport | None = None
+        self.result: object = None
         self._outcome: tuple[Signal, object] | None = None
         self._running = False
         self.thread.started.connect(self.worker.run)
@@ -106,10 +109,6 @@ class ImportJob(QObject):
         self.worker.cancelled.connect(self._on_cancelled)
         self.worker.done.connect(self.thread.quit)
         self.thread.finished.connect(self._on_thread_finished)
-
-    @property
-    def total(self) -> int:
-        return len(self.worker.paths)
 
     def is_running(self) -> bool:
         return self._running
@@ -122,7 +121,7 @@ class ImportJob(QObject):
         self.worker.cancel()
 
     def wait(self, milliseconds: int = 30_000) -> bool:
-        """Block until the thread has stopped (used when the window closes mid-import)."""
+        """Block until the thread has stopped (used when a window closes mid-work)."""
         return self.thread.wait(milliseconds)
 
     @Slot(int, int, str)
@@ -130,9 +129,9 @@ class ImportJob(QObject):
         self.progress.emit(done, total, message)
 
     @Slot(object)
-    def _on_succeeded(self, report: ImportReport) -> None:
-        self.report = report
-        self._outcome = (self.succeeded, report)
+    def _on_succeeded(self, result: object) -> None:
+        self.result = result
+        self._outcome = (self.succeeded, result)
 
     @Slot(str)
     def _on_failed(self, message: str) -> None:
@@ -150,3 +149,46 @@ class ImportJob(QObject):
             signal.emit(value)
         self.worker.deleteLater()
         self.finished.emit()
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+class ImportWorker(ServiceWorker):
+    """Imports files into the project at ``project_path``."""
+
+    description = "the import"
+
+    def __init__(
+        self, project_path: Path, paths: Sequence[Path], overrides: MetadataOverrides | None = None
+    ) -> None:
+        super().__init__(project_path)
+        self.paths = [Path(p) for p in paths]
+        self.overrides = overrides
+
+    def work(self, project: Project) -> ImportReport:
+        return import_files(
+            project, self.paths, self.overrides, progress=self.report_progress, cancelled=self.is_cancelled
+        )
+
+
+class ImportJob(WorkerJob):
+    """An import on its own thread; ``report`` holds the :class:`ImportReport` once it succeeded."""
+
+    def __init__(
+        self,
+        project_path: Path,
+        paths: Sequence[Path],
+        overrides: MetadataOverrides | None = None,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(ImportWorker(project_path, paths, overrides), "posmap-import", parent)
+
+    @property
+    def total(self) -> int:
+        return len(self.worker.paths)
+
+    @property
+    def report(self) -> ImportReport | None:
+        return self.result
