@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from PySide6.QtCore import QPoint, QRect, Qt, Signal
+from PySide6.QtCore import QDate, QPoint, QRect, Qt, Signal
 from PySide6.QtGui import QColor, QLinearGradient, QPainter
 from PySide6.QtWidgets import (
+    QDateEdit,
     QFrame,
     QHBoxLayout,
     QLineEdit,
@@ -241,3 +242,13 @@ class ColourLegend(QWidget):
         note = metrics.elidedText(self._note, Qt.TextElideMode.ElideRight, max(0, self.width() - x - 6))
         painter.drawText(QRect(x, 0, self.width() - x, height), int(Qt.AlignmentFlag.AlignVCenter), note)
         painter.end()
+
+
+def date_edit(parent: QWidget) -> QDateEdit:
+    """A date field for a Since/Until filter: ISO format, calendar pop-up, off until its box is ticked."""
+    edit = QDateEdit(parent)
+    edit.setCalendarPopup(True)
+    edit.setDisplayFormat("yyyy-MM-dd")
+    edit.setEnabled(False)
+    edit.setDate(QDate.currentDate())
+    return edit

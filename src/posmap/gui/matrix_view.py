@@ -71,7 +71,7 @@ from posmap.analysis import Axis, Catalogue, MatrixReport, RecordFilter, Stat, m
 from posmap.gui.coding_text import ATTRIBUTION_LABELS, KIND_LABELS
 from posmap.gui.dialogs import show_error
 from posmap.gui.empty_hint import EmptyHint
-from posmap.gui.matrix_controls import ChecklistButton, ColourLegend
+from posmap.gui.matrix_controls import ChecklistButton, ColourLegend, date_edit
 from posmap.gui.matrix_model import (
     AXIS_LABELS,
     CONTESTED_MARK,
@@ -232,9 +232,9 @@ class MatrixView(QWidget):
     def _build_filter_row(self) -> None:
         self.documents_button = ChecklistButton("Documents", self)
         self.since_check = QCheckBox("Since", self)
-        self.since_edit = self._date_edit()
+        self.since_edit = date_edit(self)
         self.until_check = QCheckBox("Until", self)
-        self.until_edit = self._date_edit()
+        self.until_edit = date_edit(self)
         self.since_check.setToolTip("Only documents dated on or after this day (undated documents are left out)")
         self.until_check.setToolTip("Only documents dated on or before this day (undated documents are left out)")
         self.attribution_button = ChecklistButton("Attribution", self)
@@ -250,14 +250,6 @@ class MatrixView(QWidget):
         for widget in (self.documents_button, None, self.since_check, self.since_edit, self.until_check,
                        self.until_edit, None, self.attribution_button, self.kind_button, self.clear_filters_button):
             self._add_to(self.filter_row, widget)
-
-    def _date_edit(self) -> QDateEdit:
-        edit = QDateEdit(self)
-        edit.setCalendarPopup(True)
-        edit.setDisplayFormat("yyyy-MM-dd")
-        edit.setEnabled(False)
-        edit.setDate(QDate.currentDate())
-        return edit
 
     def _build_tables(self) -> None:
         self.model = MatrixTableModel(self)

@@ -43,7 +43,7 @@ from posmap.analysis import RecordFilter
 from posmap.gui.briefing_worker import BriefingJob
 from posmap.gui.coding_text import ATTRIBUTION_LABELS, KIND_LABELS
 from posmap.gui.dialogs import confirm, show_error
-from posmap.gui.matrix_controls import ChecklistButton
+from posmap.gui.matrix_controls import ChecklistButton, date_edit
 from posmap.gui.session import ProjectSession
 from posmap.model import Actor, Issue, describe_validation_error
 from posmap.services.briefing import DEFAULT_MAX_QUOTES, BriefingOptions
@@ -255,9 +255,9 @@ class BriefingDialog(QDialog):
 
         self.documents_button = ChecklistButton("Documents", self)
         self.since_check = QCheckBox("Since", self)
-        self.since_edit = self._date_edit()
+        self.since_edit = date_edit(self)
         self.until_check = QCheckBox("Until", self)
-        self.until_edit = self._date_edit()
+        self.until_edit = date_edit(self)
         self.since_check.setToolTip("Only documents dated on or after this day (undated documents are left out)")
         self.until_check.setToolTip("Only documents dated on or before this day (undated documents are left out)")
         self.attribution_button = ChecklistButton("Attribution", self)
@@ -291,14 +291,6 @@ class BriefingDialog(QDialog):
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel, self)
         self.export_button = self.buttons.addButton("&Export", QDialogButtonBox.ButtonRole.AcceptRole)
         self.export_button.setDefault(True)
-
-    def _date_edit(self) -> QDateEdit:
-        edit = QDateEdit(self)
-        edit.setCalendarPopup(True)
-        edit.setDisplayFormat("yyyy-MM-dd")
-        edit.setEnabled(False)
-        edit.setDate(QDate.currentDate())
-        return edit
 
     def _build_layout(self) -> None:
         labels: list[QLabel] = []
