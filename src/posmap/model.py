@@ -327,7 +327,9 @@ class Codebook(_Model):
         return self
 
 
-@dataclass(frozen=True, slots=True)
+# Not frozen: a frozen dataclass sets every field through object.__setattr__, which made reading
+# 100,000 records a third slower. Treat records as read-only all the same.
+@dataclass(slots=True, unsafe_hash=True)
 class CodingRecord:
     """A coding joined with its passage, document, actor, issue and scale label.
 

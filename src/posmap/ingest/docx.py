@@ -5,7 +5,6 @@ from __future__ import annotations
 import zipfile
 import zlib
 from collections.abc import Iterator
-from importlib.metadata import version
 from pathlib import Path
 
 import docx
@@ -16,7 +15,7 @@ from docx.opc.exceptions import OpcError
 from docx.text.run import Run
 from lxml import etree
 
-from posmap.ingest import MIB, ExtractedDocument, IngestError, clean_metadata, normalise_text
+from posmap.ingest import MIB, ExtractedDocument, IngestError, clean_metadata, library_version, normalise_text
 
 MAX_UNPACKED_BYTES = 512 * MIB
 MAX_COMPRESSION_RATIO = 200
@@ -64,7 +63,7 @@ def read(path: Path) -> ExtractedDocument:
         pages=(),
         metadata=metadata,
         extractor="python-docx",
-        extractor_version=version("python-docx"),
+        extractor_version=library_version("python-docx"),
     )
 
 

@@ -9,13 +9,20 @@ from __future__ import annotations
 import codecs
 import re
 import warnings
-from importlib.metadata import version
 from pathlib import Path
 
 from bs4 import BeautifulSoup, NavigableString, Tag
 from bs4.element import PreformattedString
 
-from posmap.ingest import ExtractedDocument, IngestError, clean_metadata, iso_date, normalise_text, text
+from posmap.ingest import (
+    ExtractedDocument,
+    IngestError,
+    clean_metadata,
+    iso_date,
+    library_version,
+    normalise_text,
+    text,
+)
 
 _DROPPED_TAGS = frozenset(
     {
@@ -33,7 +40,9 @@ _LINE_BLOCKS = frozenset(
      "dt", "dd", "caption", "figcaption", "summary", "center", "fieldset", "legend", "tbody", "thead",
      "tfoot"}
 )  # fmt: skip
-_HTML_WHITESPACE = re.compile(r"[ \t\n\r\f]+")
+# Runs of HTML white space collapse to one space; a lone space is already collapsed, so only the
+# other runs are matched (matching every space between words made this the reader's hot spot).
+_HTML_WHITESPACE = re.compile(r"[\t\n\r\f][ \t\n\r\f]*| [ \t\n\r\f]+")
 _BOMS = (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 _DECLARED_CHARSET = re.compile(
     rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-z0-9_:.\-]+)|<\?xml[^>]+encoding\s*=\s*["']([a-z0-9_.\-]+)""",
@@ -52,7 +61,7 @@ def read(path: Path) -> ExtractedDocument:
         pages=(),
         metadata=soup_metadata(soup),
         extractor="beautifulsoup4",
-        extractor_version=version("beautifulsoup4"),
+        extractor_version=library_version("beautifulsoup4"),
     )
 
 
@@ -93,18 +102,24 @@ def parse(markup: str) -> BeautifulSoup:
 
 def soup_metadata(soup: BeautifulSoup) -> dict[str, str]:
     """Title, author, date, language, canonical URL and outlet as declared by the page."""
+    # One plain walk over the tree collects every tag consulted here: each find_all would walk the
+    # whole page again, and BeautifulSoup's matching makes a walk several times slower than this loop.
+    tags: dict[str, list[Tag]] = {name: [] for name in _METADATA_TAGS}
+    for element in soup.descendants:
+        if isinstance(element, Tag) and element.name in tags:
+            tags[element.name].append(element)
     metas: dict[str, str] = {}
-    for meta in soup.find_all("meta"):
+    for meta in tags["meta"]:
         key = str(meta.get("name") or meta.get("property") or "").strip().lower()
         content = meta.get("content")
         if key and isinstance(content, str) and content.strip():
             metas.setdefault(key, content)
     # <title> elements inside inline SVG are image captions, not the page title.
-    title_tag = next((t for t in soup.find_all("title") if not t.find_parent("svg")), None) or soup.find("h1")
-    canonical = soup.find("link", rel="canonical")
-    html_tag = soup.find("html")
+    title_tag = next((t for t in tags["title"] if not t.find_parent("svg")), None) or next(iter(tags["h1"]), None)
+    canonical = next((t for t in tags["link"] if _has_value(t.get("rel"), "canonical")), None)
+    html_tag = next(iter(tags["html"]), None)
     date_candidates = [metas.get("date"), metas.get("article:published_time"), metas.get("dcterms.date")]
-    date_candidates += [str(tag["datetime"]) for tag in soup.find_all("time", datetime=True)]
+    date_candidates += [str(tag["datetime"]) for tag in tags["time"] if tag.get("datetime") is not None]
     return clean_metadata(
         {
             "title": soup_text(title_tag) if title_tag else None,
@@ -115,6 +130,18 @@ def soup_metadata(soup: BeautifulSoup) -> dict[str, str]:
             "outlet": metas.get("og:site_name"),
         }
     )
+
+
+_METADATA_TAGS = ("meta", "title", "h1", "link", "html", "time")
+
+
+def _has_value(attribute: object, wanted: str) -> bool:
+    """Whether a (possibly multi-valued, like ``rel``) attribute holds ``wanted``, as BeautifulSoup matches it."""
+    if isinstance(attribute, str):
+        return attribute == wanted
+    if isinstance(attribute, list):
+        return wanted in attribute or " ".join(attribute) == wanted
+    return False
 
 
 def _attribute(tag: object, name: str) -> str | None:
@@ -240,8 +267,8 @@ def _newlines_around(name: str, in_list: bool) -> int:
 
 def _table_row(row: Tag, out: _TextBuilder) -> None:
     cells = []
-    for cell in row.find_all(("td", "th"), recursive=False):
-        if not _is_dropped(cell):
+    for cell in row.children:
+        if isinstance(cell, Tag) and cell.name in ("td", "th") and not _is_dropped(cell):
             cell_text = _TextBuilder()
             _walk(cell, cell_text)
             cells.append(" ".join(cell_text.text().split()))

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import re
-from importlib.metadata import version
 from pathlib import Path
 
 from markdown_it import MarkdownIt
 
-from posmap.ingest import ExtractedDocument, IngestError, clean_metadata, normalise_text, text
+from posmap.ingest import ExtractedDocument, IngestError, clean_metadata, library_version, normalise_text, text
 from posmap.ingest import html as html_reader
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
@@ -35,7 +34,7 @@ def read(path: Path) -> ExtractedDocument:
         pages=(),
         metadata=metadata,
         extractor="markdown-it-py",
-        extractor_version=version("markdown-it-py"),
+        extractor_version=library_version("markdown-it-py"),
     )
 
 

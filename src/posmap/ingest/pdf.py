@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import re
 import threading
-from importlib.metadata import version
 from pathlib import Path
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
-from posmap.ingest import ExtractedDocument, IngestError, clean_metadata, normalise_text
+from posmap.ingest import ExtractedDocument, IngestError, clean_metadata, library_version, normalise_text
 
 # PDFium is not thread-safe; every call into it from this module happens under this lock.
 _PDFIUM_LOCK = threading.Lock()
@@ -40,7 +39,7 @@ def read(path: Path) -> ExtractedDocument:
             }
         ),
         extractor="pypdfium2",
-        extractor_version=version("pypdfium2"),
+        extractor_version=library_version("pypdfium2"),
     )
 
 

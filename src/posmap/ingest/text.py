@@ -23,6 +23,8 @@ _BOMS = (
 )
 _SNIFF_BYTES = 64 * 1024
 _CONTROL_BYTES = frozenset(range(0x20)) - {0x09, 0x0A, 0x0C, 0x0D, 0x1B}
+# Every other byte value: deleting these from a sample leaves its control bytes, counted at C speed.
+_NOT_CONTROL_BYTES = bytes(sorted(set(range(256)) - _CONTROL_BYTES))
 _MAX_CONTROL_RATIO = 0.10
 _MIXED_MIN_CHARACTERS = 4
 _MIXED_MIN_RATIO = 0.25
@@ -90,5 +92,5 @@ def looks_binary(data: bytes) -> bool:
         return False
     if b"\x00" in sample:
         return True
-    controls = sum(1 for byte in sample if byte in _CONTROL_BYTES)
+    controls = len(sample.translate(None, _NOT_CONTROL_BYTES))
     return controls / len(sample) > _MAX_CONTROL_RATIO

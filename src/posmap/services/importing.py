@@ -90,7 +90,8 @@ def import_files(
                 continue
             if document is None:
                 continue
-            document_id = project.documents.add(document)
+            # The import's transaction is the unit: any error rolls back every file, so no savepoint per file.
+            document_id = project.documents.add(document, atomic=False)
             report.imported.append(ImportedFile(path, document_id, document.title))
         progress(total, total, "Import finished")
     return report

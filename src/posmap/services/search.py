@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 import unicodedata
@@ -79,11 +80,15 @@ def _fold(text: str) -> str:
     Like the index, only diacritics on Latin letters go: "é" matches "e", but Cyrillic "й" stays apart
     from "и" and Greek "ή" from "η", because they are different letters there.
     """
-    folded = []
-    for ch in text:
-        base = unicodedata.normalize("NFD", ch)[0] if ch.isalpha() else ch
-        folded.append((base if base.isascii() else ch).casefold()[:1] or ch)
-    return "".join(folded).translate(_ALIKE_FOLD)
+    # Each character folds on its own, so one str.translate over a table of the text's distinct
+    # characters does it at C speed (a loop per character took a third of a second per megabyte).
+    return text.translate({ord(ch): _fold_character(ch) for ch in set(text)})
+
+
+@functools.lru_cache(maxsize=4096)
+def _fold_character(ch: str) -> str:
+    base = unicodedata.normalize("NFD", ch)[0] if ch.isalpha() else ch
+    return ((base if base.isascii() else ch).casefold()[:1] or ch).translate(_ALIKE_FOLD)
 
 
 def search_corpus(

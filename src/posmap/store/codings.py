@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
+from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -30,20 +32,23 @@ class CodingFilter:
     coding_ids: Sequence[int] = field(default=())
 
 
+# The codings with their passages; titles, names and scale labels are joined in Python from the small
+# tables (see :meth:`CodingRepository.records`), which is faster and shares one string object per title
+# and name among all the records instead of one per record.
 _RECORD_SELECT = """
-SELECT c.id, p.document_id, d.title, d.author, d.date, p.id, p.start_offset, p.end_offset, p.quote,
-       (SELECT dp.page_number FROM document_pages dp
-         WHERE dp.document_id = p.document_id AND dp.start_offset <= p.start_offset
-         ORDER BY dp.page_number DESC LIMIT 1),
-       c.actor_id, a.name, c.issue_id, i.name, c.position, coalesce(sp.label, ''),
-       c.kind, c.attribution, c.confidence, c.note, c.coder, c.created_at, c.updated_at
-FROM codings c
-JOIN passages p ON p.id = c.passage_id
-JOIN documents d ON d.id = p.document_id
-JOIN actors a ON a.id = c.actor_id
-JOIN issues i ON i.id = c.issue_id
-LEFT JOIN scale_points sp ON sp.issue_id = c.issue_id AND sp.value = c.position
+SELECT c.id, p.document_id, p.id, p.start_offset, p.end_offset, p.quote,
+       c.actor_id, c.issue_id, c.position, c.kind, c.attribution, c.confidence, c.note, c.coder,
+       c.created_at, c.updated_at
+FROM passages p
+JOIN codings c ON c.passage_id = p.id
 """
+# Only when a date filter needs the document's date.
+_RECORD_DOCUMENT_JOIN = "JOIN documents d ON d.id = p.document_id\n"
+_FEW_DOCUMENTS = 200
+_PAGE_AT = (
+    "SELECT dp.page_number FROM document_pages dp WHERE dp.document_id = ? AND dp.start_offset <= ? "
+    "ORDER BY dp.page_number DESC LIMIT 1"
+)
 
 
 def _in(column: str, values: Iterable[object]) -> tuple[str, list[object]]:
@@ -175,7 +180,8 @@ class CodingRepository:
     def records(self, where: CodingFilter | None = None) -> list[CodingRecord]:
         """Codings joined with everything needed to show, aggregate or cite them.
 
-        Ordered by document, then position in the text, then coding id.
+        Ordered by document, then position in the text, then coding id. A coding whose document,
+        actor or issue is missing (only in a damaged file) is left out.
         """
         clauses: list[str] = []
         params: list[object] = []
@@ -200,10 +206,51 @@ class CodingRepository:
             clauses.append("d.date <= ?")
             params.append(where.until.isoformat())
         sql = _RECORD_SELECT
+        if where.since is not None or where.until is not None:
+            sql += _RECORD_DOCUMENT_JOIN
         if clauses:
             sql += " WHERE " + " AND ".join(clauses)
         sql += " ORDER BY p.document_id, p.start_offset, p.end_offset, c.id"
-        return [CodingRecord(*row) for row in self._conn.execute(sql, params)]
+        rows = self._conn.execute(sql, params).fetchall()
+        if not rows:
+            return []
+        return self._records_from(rows)
+
+    def _records_from(self, rows: list[tuple]) -> list[CodingRecord]:
+        """:class:`CodingRecord` rows from ``_RECORD_SELECT`` rows, with names, labels and pages added."""
+        conn = self._conn
+        wanted = {row[1] for row in rows}
+        if len(wanted) <= _FEW_DOCUMENTS:  # e.g. the few codings under the mouse in the viewer
+            documents = {row[0]: row[1:] for row in conn.execute(
+                f"SELECT id, title, author, date FROM documents WHERE id IN ({', '.join('?' * len(wanted))})",
+                list(wanted))}
+        else:
+            documents = {row[0]: row[1:] for row in conn.execute("SELECT id, title, author, date FROM documents")}
+        actors = dict(conn.execute("SELECT id, name FROM actors").fetchall())
+        issues = dict(conn.execute("SELECT id, name FROM issues").fetchall())
+        labels = {(issue, value): label for issue, value, label in conn.execute(
+            "SELECT issue_id, value, label FROM scale_points")}
+        pages = _PageFinder(conn)
+        # Kinds, attributions and coders repeat in every row: one string object each saves memory.
+        shared: dict[str, str] = {}
+        share = shared.setdefault
+        records = []
+        append = records.append
+        for (coding_id, document_id, passage_id, start, end, quote, actor_id, issue_id, position, kind,
+             attribution, confidence, note, coder, created_at, updated_at) in rows:
+            document = documents.get(document_id)
+            actor = actors.get(actor_id)
+            issue = issues.get(issue_id)
+            if document is None or actor is None or issue is None:
+                continue  # the inner joins of a damaged file's rows; ``posmap check`` reports them
+            title, author, date = document
+            append(CodingRecord(
+                coding_id, document_id, title, author, date, passage_id, start, end, quote,
+                pages.page(document_id, start), actor_id, actor, issue_id, issue, position,
+                labels.get((issue_id, position), ""), share(kind, kind), share(attribution, attribution),
+                confidence, note, share(coder, coder), created_at, updated_at,
+            ))
+        return records
 
     def record(self, coding_id: int) -> CodingRecord:
         found = self.records(CodingFilter(coding_ids=[coding_id]))
@@ -306,6 +353,45 @@ class CodingRepository:
             (passage.document_id, passage.start, passage.end, passage.quote),
         )
         return int(cursor.lastrowid)
+
+
+class _PageFinder:
+    """The page a passage starts on: the highest-numbered page of its document starting at or before it.
+
+    Page starts are read once per document that has pages and searched with bisect; a document
+    whose page starts are not whole numbers rising with the page number (only in a damaged file)
+    is asked of SQL passage by passage, so the answer is always the one the SQL definition gives.
+    """
+
+    def __init__(self, connection: sqlite3.Connection) -> None:
+        self._conn = connection
+        self._starts: dict[int, tuple[list[int], list[int]] | None] = {}
+        self._paged = {row[0] for row in connection.execute("SELECT DISTINCT document_id FROM document_pages")}
+
+    def page(self, document_id: int, offset: int) -> int | None:
+        if document_id not in self._paged:
+            return None
+        found = self._starts.get(document_id, False)
+        if found is False:
+            found = self._starts[document_id] = self._load(document_id)
+        if found is None or not isinstance(offset, int):
+            row = self._conn.execute(_PAGE_AT, (document_id, offset)).fetchone()
+            return row[0] if row else None
+        numbers, starts = found
+        index = bisect_right(starts, offset)
+        return numbers[index - 1] if index else None
+
+    def _load(self, document_id: int) -> tuple[list[int], list[int]] | None:
+        rows = self._conn.execute(
+            "SELECT page_number, start_offset FROM document_pages WHERE document_id = ? ORDER BY page_number",
+            (document_id,),
+        ).fetchall()
+        numbers = [number for number, _ in rows]
+        starts = [start for _, start in rows]
+        exact = all(type(value) is int for value in (*numbers, *starts))
+        if not exact or any(later < earlier for earlier, later in zip(starts, starts[1:], strict=False)):
+            return None
+        return numbers, starts
 
 
 def _iso(value: dt.datetime | None) -> str:

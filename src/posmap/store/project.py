@@ -10,6 +10,8 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import sqlite3
+import threading
+from collections import OrderedDict
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -126,7 +128,7 @@ class Project:
             # Content rules are written for the current schema: an older file is checked once upgraded.
             checked = check_content and project.schema_version() == schema.SCHEMA_VERSION
             if checked:
-                validation.check_content(connection, path.name)
+                _check_content_once(connection, path)
             if backup and not read_only:
                 from posmap.store.backups import backup_on_open
 
@@ -255,6 +257,51 @@ class Project:
         for table, rowid, parent, _ in missing:
             problems.append(f"{table} row {rowid} refers to a missing {parent} entry")
         return problems
+
+
+# The states of files whose content rules passed in this process (see _file_state), newest last. The GUI
+# opens the same file again for every search and matrix read on worker threads; checking 100,000 codings
+# each time cost more than the search itself.
+_CONTENT_CHECKED: OrderedDict[tuple, None] = OrderedDict()
+_CONTENT_CHECKED_LIMIT = 64
+_CONTENT_CHECKED_LOCK = threading.Lock()
+
+
+def _file_state(path: Path) -> tuple | None:
+    """What tells one content of a project file from another: its identity, size, modification time and
+    SQLite's file change counter (bumped by every committed change); None when these cannot tell,
+    as for a file in WAL mode, whose changes live beside it and leave the counter alone."""
+    try:
+        status = path.stat()
+        with path.open("rb") as handle:
+            header = handle.read(100)
+    except OSError:
+        return None
+    if len(header) < 100 or header[18] != 1 or header[19] != 1:
+        return None
+    # The path too: some file systems (FAT) report no inode numbers.
+    return (str(path.resolve()), status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns, header[24:28],
+            header[92:96])
+
+
+def _check_content_once(connection: sqlite3.Connection, path: Path) -> None:
+    """:func:`validation.check_content`, skipped for a file state that already passed it in this process.
+
+    The state is read before and after the check and remembered only when nothing changed in between,
+    so a change made by another program while the rules ran is checked at the next open.
+    """
+    before = _file_state(path)
+    if before is not None:
+        with _CONTENT_CHECKED_LOCK:
+            if before in _CONTENT_CHECKED:
+                _CONTENT_CHECKED.move_to_end(before)
+                return
+    validation.check_content(connection, path.name)
+    if before is not None and _file_state(path) == before:
+        with _CONTENT_CHECKED_LOCK:
+            _CONTENT_CHECKED[before] = None
+            while len(_CONTENT_CHECKED) > _CONTENT_CHECKED_LIMIT:
+                _CONTENT_CHECKED.popitem(last=False)
 
 
 def _connect(path: Path, *, read_only: bool) -> sqlite3.Connection:
