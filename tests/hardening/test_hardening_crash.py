@@ -32,6 +32,21 @@ KILLS = 25
 TIME_BUDGET_SECONDS = 25.0
 SEED = 20240607
 
+# Both workers end with this loop: fork a child per request, report its pid, reap it when told.
+FORK_SERVER = """
+for line in sys.stdin:
+    pid = os.fork()
+    if pid == 0:
+        try:
+            child()
+        finally:
+            os._exit(0)
+    say(f"child {pid}")
+    sys.stdin.readline()  # "reap": until then the child's pid stays reserved, so killing it is safe
+    os.waitpid(pid, 0)
+    say("reaped")
+"""
+
 IMPORT_WORKER = """
 import os, sys
 from pathlib import Path
@@ -54,18 +69,6 @@ def child():
             for item in import_files(project, [path]).imported:
                 say(f"committed {path.name}")
     say("done")
-
-for line in sys.stdin:
-    pid = os.fork()
-    if pid == 0:
-        try:
-            child()
-        finally:
-            os._exit(0)
-    say(f"child {pid}")
-    sys.stdin.readline()  # "reap": until then the child's pid stays reserved, so killing it is safe
-    os.waitpid(pid, 0)
-    say("reaped")
 """
 
 CODING_WORKER = """
@@ -99,18 +102,6 @@ def child():
                                                             note=f"batch {batch}"))
             say(f"committed {batch}")
     say("done")
-
-for line in sys.stdin:
-    pid = os.fork()
-    if pid == 0:
-        try:
-            child()
-        finally:
-            os._exit(0)
-    say(f"child {pid}")
-    sys.stdin.readline()  # "reap": until then the child's pid stays reserved, so killing it is safe
-    os.waitpid(pid, 0)
-    say("reaped")
 """
 
 
@@ -181,7 +172,7 @@ def test_killed_imports_lose_nothing_committed_and_leave_no_half_document(tmp_pa
     expected_text = {path.name: read_document(path).text for path in folder.iterdir()}
     ordered = sorted(expected_text)
     script = tmp_path / "import_worker.py"
-    script.write_text(IMPORT_WORKER, encoding="utf-8")
+    script.write_text(IMPORT_WORKER + FORK_SERVER, encoding="utf-8")
     path = tmp_path / "crash.posmap"
     Project.create(path).close()
     worker = Worker(script, path, folder)
@@ -228,7 +219,7 @@ def test_killed_bulk_coding_keeps_whole_transactions_only(tmp_path: Path) -> Non
         project.issues.add(Issue(name="Monitors"))
     pristine = path.read_bytes()
     script = tmp_path / "coding_worker.py"
-    script.write_text(CODING_WORKER, encoding="utf-8")
+    script.write_text(CODING_WORKER + FORK_SERVER, encoding="utf-8")
     worker = Worker(script, path, batches, per_batch)
     committed: set[str] = set()
     kills = mid_transaction = 0
