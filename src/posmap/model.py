@@ -11,7 +11,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import Annotated, Literal, NamedTuple
 
 from pydantic import (
     BaseModel,
@@ -360,6 +360,31 @@ class CodingRecord:
     coder: str
     created_at: str
     updated_at: str
+
+
+class CodingPoint(NamedTuple):
+    """What a matrix counts of a coding and what a filter tests, without its quote, note or names.
+
+    The fields share their names and meaning with :class:`CodingRecord`, so the analysis takes
+    either (a document's author, like its kind, then comes from the analysis's catalogue). A matrix
+    over a whole project reads these, one small tuple per coding, and reads full records only for
+    the codings a person opens or an export cites.
+    """
+
+    id: int
+    document_id: int
+    actor_id: int
+    issue_id: int
+    position: int
+    kind: str
+    attribution: str
+    coder: str
+    created_at: str
+    document_date: str | None
+
+
+CodingRow = CodingRecord | CodingPoint
+"""A coding as the analysis reads it: a full record or just its point."""
 
 
 def describe_validation_error(error: ValidationError) -> str:

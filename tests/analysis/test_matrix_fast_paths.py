@@ -62,4 +62,4 @@ CREATED = st.sampled_from(["2024-01-01T00:00:00", "2024-01-01T00:00:01", "2025-0
 def test_latest_is_the_greatest_date_then_time_then_id(rows: list) -> None:
     members = [_record(cid, date, created) for date, created, cid in rows]
     expected = max(members, key=lambda r: (r.document_date or "", r.created_at, r.id))
-    assert matrix._latest(members) is expected
+    assert matrix._latest(members, [r.document_date for r in members]) is expected

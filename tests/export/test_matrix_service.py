@@ -12,7 +12,7 @@ import pytest
 
 from posmap.analysis import Axis, RecordFilter, Stat
 from posmap.export.matrix_json import MatrixDocument
-from posmap.model import Actor, Attribution, CodingKind, Document, Issue, Scale
+from posmap.model import Actor, Attribution, CodingKind, CodingPoint, Document, Issue, Scale
 from posmap.services.coding import CodingRequest, code_quote
 from posmap.services.matrix import (
     MatrixFormatError,
@@ -22,6 +22,7 @@ from posmap.services.matrix import (
     coding_filter_for,
     record_filter_from,
     write_matrix,
+    write_matrix_report,
 )
 from posmap.store import CodingFilter, Project
 
@@ -76,10 +77,34 @@ def test_build_matrix_with_rollup_and_a_filter(coded: Project) -> None:
     assert rolled.values(Stat.COUNT)[1] == [1, 2]  # Norland now holds its army's Border coding
     reported = build_matrix(coded, MatrixOptions(filter=RecordFilter(attributions=("reported",)))).matrix
     assert reported.values(Stat.COUNT) == [[None, None], [None, 1], [None, None]]
-    by_kind = build_matrix(coded, MatrixOptions(filter=RecordFilter(document_kinds=("statement",)))).records
-    assert [r.document_title for r in by_kind] == ["Statement", "Statement"]
+    by_kind = build_matrix(coded, MatrixOptions(filter=RecordFilter(document_kinds=("statement",))), evidence=True)
+    assert [r.document_title for r in by_kind.records] == ["Statement", "Statement"]
     nothing = build_matrix(coded, MatrixOptions(filter=RecordFilter(document_authors=("nobody",))))
     assert nothing.records == () and nothing.matrix.non_empty() == []
+
+
+@pytest.mark.parametrize("options", [
+    MatrixOptions(),
+    MatrixOptions(rollup=True, statistic=Stat.LATEST),
+    MatrixOptions(rows=Axis.DOCUMENTS, columns=Axis.ACTORS),
+    MatrixOptions(filter=RecordFilter(document_authors=("farrow",))),
+    MatrixOptions(filter=RecordFilter(attributions=("own_words",), since=dt.date(2024, 1, 1))),
+    MatrixOptions(filter=RecordFilter(document_kinds=("statement",), coders=("ann", ""))),
+], ids=["default", "rollup-latest", "documents", "author", "attribution-since", "kind-coder"])
+def test_a_matrix_from_points_equals_one_from_full_records(coded: Project, options: MatrixOptions) -> None:
+    lean = build_matrix(coded, options)
+    full = build_matrix(coded, options, evidence=True)
+    assert all(isinstance(r, CodingPoint) for r in lean.records) and not lean.has_evidence
+    assert full.has_evidence
+    assert [r.id for r in lean.records] == [r.id for r in full.records]
+    assert (lean.matrix, lean.agreement, lean.contested) == (full.matrix, full.agreement, full.contested)
+
+
+def test_a_report_without_its_evidence_is_not_written(coded: Project, tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="evidence"):
+        write_matrix_report(build_matrix(coded), tmp_path / "m.json")
+    written = write_matrix_report(build_matrix(coded, evidence=True), tmp_path / "m.json")
+    assert "Norland now doubts the ceasefire" in written.read_text(encoding="utf-8")
 
 
 def test_filters_map_to_the_store_filter(coded: Project) -> None:

@@ -17,7 +17,19 @@ from pathlib import Path
 
 import pytest
 
-from posmap.model import Actor, Attribution, Coding, CodingKind, CodingRecord, Document, Issue, PageSpan, Passage, Scale
+from posmap.model import (
+    Actor,
+    Attribution,
+    Coding,
+    CodingKind,
+    CodingPoint,
+    CodingRecord,
+    Document,
+    Issue,
+    PageSpan,
+    Passage,
+    Scale,
+)
 from posmap.store import CodingFilter, DamagedProjectError, Project, validation
 from posmap.store import backups as backups_module
 from posmap.store import codings as codings_module
@@ -133,6 +145,34 @@ def test_records_leave_out_codings_whose_actor_is_gone(filled: Project) -> None:
     assert all(r.actor_id != 2 for r in records)
     assert any(r.issue_id == 2 and r.position == 1 and r.position_label == "" for r in records)
 
+
+
+def _as_points(records: list[CodingRecord]) -> list[CodingPoint]:
+    return [CodingPoint(r.id, r.document_id, r.actor_id, r.issue_id, r.position, r.kind, r.attribution, r.coder,
+                        r.created_at, r.document_date) for r in records]
+
+
+@pytest.mark.parametrize("where", [
+    CodingFilter(),
+    CodingFilter(document_ids=[1, 3]),
+    CodingFilter(actor_ids=[2], kinds=["demand", "red_line"]),
+    CodingFilter(since=dt.date(2024, 1, 2), attributions=["reported"]),
+    CodingFilter(until=dt.date(2024, 1, 2), coders=["coder 1"], issue_ids=[2]),
+    CodingFilter(coding_ids=[3, 5, 999]),
+], ids=["all", "documents", "actor-kinds", "since-attribution", "until-coder-issue", "ids"])
+def test_points_are_the_records_fields_in_the_same_order(filled: Project, where: CodingFilter) -> None:
+    points = filled.codings.points(where)
+    assert points == _as_points(filled.codings.records(where))
+    assert points and all(type(p) is CodingPoint for p in points)
+
+
+def test_a_long_list_of_coding_ids_is_read_in_one_statement(filled: Project) -> None:
+    every = [r.id for r in filled.codings.records()]
+    many = every + list(range(10_000, 50_000))  # more than SQLite's limit on parameters
+    assert len(many) > 32_766
+    assert [r.id for r in filled.codings.records(CodingFilter(coding_ids=many))] == every
+    assert [p.id for p in filled.codings.points(CodingFilter(coding_ids=many[::-1]))] == every
+    assert filled.codings.records(CodingFilter(coding_ids=every[:3])) == filled.codings.records()[:3]
 
 # -- content rules once per file state ------------------------------------------------------------------
 

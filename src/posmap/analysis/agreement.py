@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from posmap.analysis.catalogue import Axis, AxisEntry, Catalogue
 from posmap.analysis.matrix import PositionMatrix, Stat, position_matrix
-from posmap.model import CodingRecord
+from posmap.model import CodingRow
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +43,7 @@ class AgreementMatrix:
 
 
 def agreement_matrix(
-    records: Sequence[CodingRecord],
+    records: Sequence[CodingRow],
     catalogue: Catalogue,
     *,
     position: Stat | str = Stat.MEAN,

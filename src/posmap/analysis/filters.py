@@ -10,9 +10,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from posmap.analysis.catalogue import Axis, Catalogue, DocumentRef, descendants_map
-from posmap.model import CodingRecord
+from posmap.model import CodingRow
+
+R = TypeVar("R", bound=CodingRow)
 
 
 @dataclass(frozen=True)
@@ -90,11 +93,12 @@ class RecordFilter:
 
 
 def filter_records(
-    records: Iterable[CodingRecord], where: RecordFilter, catalogue: Catalogue | None = None
-) -> list[CodingRecord]:
+    records: Iterable[R], where: RecordFilter, catalogue: Catalogue | None = None
+) -> list[R]:
     """The codings ``where`` lets through, in their original order.
 
-    The catalogue supplies what a coding row does not carry: a document's kind, and the nesting
+    The catalogue supplies what a coding row does not carry: a document's kind (and, for a
+    :class:`~posmap.model.CodingPoint`, its author), and the nesting
     of actors and issues for ``include_descendants``. Without it, a kind condition matches nothing
     and ids match only themselves.
     """
@@ -110,7 +114,7 @@ def filter_records(
     since = where.since.isoformat() if where.since else None
     until = where.until.isoformat() if where.until else None
     attributions, coding_kinds, coders = set(where.attributions), set(where.kinds), set(where.coders)
-    kept: list[CodingRecord] = []
+    kept: list[R] = []
     for r in records:
         if document_ids and r.document_id not in document_ids:
             continue
@@ -118,8 +122,12 @@ def filter_records(
             document = catalogue.document(r.document_id)
             if document is None or _fold(document.kind) not in kinds:
                 continue
-        if authors and _fold(r.document_author) not in authors:
-            continue
+        if authors:
+            document = catalogue.document(r.document_id)
+            # A CodingPoint carries no author; a CodingRecord does, for documents the catalogue lacks.
+            author = document.author if document is not None else getattr(r, "document_author", "")
+            if _fold(author) not in authors:
+                continue
         if (since or until) and not _date_in_range(r.document_date, where.since, where.until, since, until):
             continue
         if attributions and r.attribution not in attributions:

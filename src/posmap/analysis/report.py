@@ -10,7 +10,7 @@ from posmap.analysis.catalogue import Axis, Catalogue
 from posmap.analysis.contested import ContestedCell, contested_cells
 from posmap.analysis.filters import RecordFilter, filter_records
 from posmap.analysis.matrix import PositionMatrix, Stat, position_matrix
-from posmap.model import CodingRecord
+from posmap.model import CodingRecord, CodingRow
 
 
 @dataclass(frozen=True)
@@ -21,7 +21,8 @@ class MatrixReport:
     - ``statistic``: the statistic a single-matrix view (CSV, the printed table) shows;
     - ``agreement``: actors × actors over single issues, mean positions, with the same actor roll-up;
     - ``contested``: contested actor–issue cells with the same roll-up as the matrix;
-    - ``records``: every coding behind the matrix (the evidence), in the store's order;
+    - ``records``: every coding behind the matrix (the evidence), in the store's order: full records
+      or, for a matrix that only shows statistics, the codings' points;
     - ``catalogue``, ``filter``, ``title``: what it was built from, for headers and the codebook.
     """
 
@@ -29,14 +30,20 @@ class MatrixReport:
     statistic: Stat
     agreement: AgreementMatrix
     contested: tuple[ContestedCell, ...]
-    records: tuple[CodingRecord, ...]
+    records: tuple[CodingRow, ...]
     catalogue: Catalogue
     filter: RecordFilter
     title: str = ""
 
+    @property
+    def has_evidence(self) -> bool:
+        """True when ``records`` are full :class:`CodingRecord` rows (quotes, names, pages) rather than
+        :class:`~posmap.model.CodingPoint` rows; an export that prints evidence needs them."""
+        return all(isinstance(r, CodingRecord) for r in self.records)
+
 
 def matrix_report(
-    records: Sequence[CodingRecord],
+    records: Sequence[CodingRow],
     catalogue: Catalogue,
     *,
     rows: Axis | str = Axis.ACTORS,

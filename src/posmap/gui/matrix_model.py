@@ -45,7 +45,7 @@ from PySide6.QtWidgets import (
 
 from posmap.analysis import Axis, Catalogue, CellStats, PositionMatrix, ScaleBasis, Stat
 from posmap.gui.coding_text import attribution_label, kind_label, one_line, position_text, source_text
-from posmap.model import CodingRecord, Scale
+from posmap.model import CodingRecord, CodingRow, Scale
 
 # ColorBrewer RdBu (9 classes), low end of the scale (red) to high end (blue).
 DIVERGING = ("#b2182b", "#d6604d", "#f4a582", "#fddbc7", "#f7f7f7", "#d1e5f0", "#92c5de", "#4393c3", "#2166ac")
@@ -229,7 +229,7 @@ class MatrixTableModel(QAbstractTableModel):
         super().__init__(parent)
         self._matrix: PositionMatrix | None = None
         self._catalogue = Catalogue()
-        self._records: Mapping[int, CodingRecord] = {}
+        self._points: Mapping[int, CodingRow] = {}
         self._stat = Stat.MEAN
         self._looks: dict[tuple[int, int], _Look | None] = {}
         self._largest_count = 0
@@ -253,12 +253,12 @@ class MatrixTableModel(QAbstractTableModel):
         return self._largest_count
 
     def set_matrix(self, matrix: PositionMatrix | None, catalogue: Catalogue | None = None,
-                   records: Mapping[int, CodingRecord] | None = None) -> None:
-        """Show ``matrix``; the catalogue and the coding rows by id name its documents in tooltips."""
+                   points: Mapping[int, CodingRow] | None = None) -> None:
+        """Show ``matrix``; the catalogue and the codings by id name its documents in tooltips."""
         self.beginResetModel()
         self._matrix = matrix
         self._catalogue = catalogue or Catalogue()
-        self._records = records or {}
+        self._points = points or {}
         self._looks.clear()
         cells = matrix.non_empty() if matrix is not None else []
         self._largest_count = max((stats.count for _, _, stats in cells), default=0)
@@ -437,11 +437,12 @@ class MatrixTableModel(QAbstractTableModel):
         return f"<div style='max-width:460px'>{text}<p style='font-size:small'>Click to list the evidence.</p></div>"
 
     def _latest_source(self, stats: CellStats) -> str:
-        record = self._records.get(stats.latest_coding_id)
-        if record is None:
+        point = self._points.get(stats.latest_coding_id)
+        document = self._catalogue.document(point.document_id) if point is not None else None
+        if document is None:
             return ""
-        when = f", {record.document_date}" if record.document_date else ""
-        return f" <span style='font-size:small'>— {html.escape(record.document_title)}{html.escape(when)}</span>"
+        when = f", {document.date}" if document.date else ""
+        return f" <span style='font-size:small'>— {html.escape(document.title)}{html.escape(when)}</span>"
 
     def _disagreement(self, stats: CellStats, basis: ScaleBasis) -> str:
         """Each document's position in a contested cell, one per line, highest first."""

@@ -41,6 +41,7 @@ import contextlib
 import datetime as dt
 import html
 import re
+import sqlite3
 import threading
 from dataclasses import replace
 from pathlib import Path
@@ -67,7 +68,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from posmap.analysis import Axis, Catalogue, MatrixReport, RecordFilter, Stat, matrix_report
+from posmap.analysis import Axis, Catalogue, CellStats, MatrixReport, RecordFilter, Stat, matrix_report
 from posmap.gui.coding_text import ATTRIBUTION_LABELS, KIND_LABELS
 from posmap.gui.dialogs import show_error
 from posmap.gui.empty_hint import EmptyHint
@@ -84,9 +85,9 @@ from posmap.gui.matrix_model import (
     MatrixTableModel,
 )
 from posmap.gui.session import ProjectSession
-from posmap.model import CodingRecord
-from posmap.services.matrix import MatrixOptions, catalogue_of, load_records, write_matrix
-from posmap.store import Project, ProjectError
+from posmap.model import CodingPoint, CodingRecord
+from posmap.services.matrix import MatrixOptions, catalogue_of, load_points, write_matrix
+from posmap.store import CodingFilter, Project, ProjectError
 
 REFRESH_DELAY_MS = 150
 """How long the view waits after a change signal (or a filter edit) before it reads or recomputes."""
@@ -136,7 +137,7 @@ class _EvidenceList(QListView):
 class _Relay(QObject):
     """Carries a worker thread's result to the GUI thread (queued signal delivery)."""
 
-    loaded = Signal(int, object, str)  # generation, (catalogue, records, title) or None, error
+    loaded = Signal(int, object, str)  # generation, (catalogue, points, title) or None, error
     exported = Signal(str, str)  # path, error
 
 
@@ -154,8 +155,8 @@ class MatrixView(QWidget):
         super().__init__(parent)
         self.session = session
         self._catalogue: Catalogue | None = None
-        self._records: list[CodingRecord] = []
-        self._records_by_id: dict[int, CodingRecord] = {}
+        self._points: list[CodingPoint] = []
+        self._points_by_id: dict[int, CodingPoint] = {}
         self._title = ""
         self._report: MatrixReport | None = None
         self._generation = 0
@@ -519,10 +520,10 @@ class MatrixView(QWidget):
             self.status_label.setText(self.filter_problem())
         else:
             self._report = matrix_report(
-                self._records, self._catalogue, rows=self.rows, columns=self.columns, statistic=self.statistic,
+                self._points, self._catalogue, rows=self.rows, columns=self.columns, statistic=self.statistic,
                 rollup=self.rollup_check.isChecked(), where=where, title=self._title)
             self.model.set_statistic(self.statistic)
-            self.model.set_matrix(self._report.matrix, self._report.catalogue, self._records_by_id)
+            self.model.set_matrix(self._report.matrix, self._report.catalogue, self._points_by_id)
             self.status_label.setText(self._summary())
         self._fit_columns()
         self._update_legend()
@@ -602,14 +603,14 @@ class MatrixView(QWidget):
         try:
             with Project.open(path, read_only=True) as project:
                 catalogue = catalogue_of(project)
-                records = load_records(project, RecordFilter(), catalogue)
+                points = load_points(project, RecordFilter(), catalogue)
                 title = project.title
         except ProjectError as exc:
             self._send(self._relay.loaded, generation, None, str(exc))
         except Exception as exc:  # noqa: BLE001 - a worker must always report back
             self._send(self._relay.loaded, generation, None, f"the matrix could not be read ({exc})")
         else:
-            self._send(self._relay.loaded, generation, (catalogue, records, title), "")
+            self._send(self._relay.loaded, generation, (catalogue, points, title), "")
 
     def _export(self, project_path: Path, options: MatrixOptions, target: Path) -> None:
         try:
@@ -640,9 +641,9 @@ class MatrixView(QWidget):
             self.status_label.setText(f"Could not read the project: {error}")
             self.statusMessage.emit(f"The matrix could not be read: {error}")
             return
-        catalogue, records, title = payload
-        self._catalogue, self._records, self._title = catalogue, records, title
-        self._records_by_id = {r.id: r for r in records}
+        catalogue, points, title = payload
+        self._catalogue, self._points, self._title = catalogue, points, title
+        self._points_by_id = {p.id: p for p in points}
         self._fill_documents()
         self.recompute()
 
@@ -714,7 +715,7 @@ class MatrixView(QWidget):
         self._clear()
 
     def _clear(self) -> None:
-        self._catalogue, self._records, self._records_by_id, self._title = None, [], {}, ""
+        self._catalogue, self._points, self._points_by_id, self._title = None, [], {}, ""
         self._report = None
         self.model.set_matrix(None)
         self._show_evidence_for(QModelIndex())
@@ -729,7 +730,7 @@ class MatrixView(QWidget):
             return "No project is open."
         if self._catalogue is None:
             return ""  # still reading
-        if not self._records:
+        if not self._points:
             return "The matrix fills in as you code passages: each cell shows an actor's position on an issue."
         if self._report is None or not self._report.records:
             return "No coding matches the filters."
@@ -765,7 +766,7 @@ class MatrixView(QWidget):
     def _summary(self) -> str:
         if self._report is None:
             return ""
-        shown, total = len(self._report.records), len(self._records)
+        shown, total = len(self._report.records), len(self._points)
         matrix = self._report.matrix
         size = f"{matrix.row_count} × {matrix.column_count}"
         codings = f"{total:,} codings" if shown == total else f"{shown:,} of {total:,} codings"
@@ -838,9 +839,8 @@ class MatrixView(QWidget):
             else:
                 self.evidence_title.setText("")
             return
-        records = [self._records_by_id[i] for i in stats.coding_ids if i in self._records_by_id]
         catalogue = self._report.catalogue if self._report is not None else None
-        self.evidence_model.set_records(records, catalogue)
+        self.evidence_model.set_records(self._evidence_of(stats), catalogue)
         documents = f"{stats.documents} document{'s' if stats.documents != 1 else ''}"
         title = (f"<b>{html.escape(self.model.cell_title(index.row(), index.column()))}</b> — "
                  f"{stats.count} coding{'s' if stats.count != 1 else ''} from {documents}")
@@ -849,6 +849,21 @@ class MatrixView(QWidget):
         hint = self.palette().placeholderText().color().name()
         title += f" · <span style='color:{hint}'>double-click a quote to read it in place</span>"
         self.evidence_title.setText(title)
+
+    def _evidence_of(self, stats: CellStats) -> list[CodingRecord]:
+        """The full records (quotes, citations) of a cell's codings, read when the cell is opened.
+
+        The matrix itself is computed from the codings' points; a coding changed or deleted since
+        they were read (the view reloads soon after) is simply not listed.
+        """
+        project = self.session.project
+        if project is None or not stats.coding_ids:
+            return []
+        try:
+            return project.codings.records(CodingFilter(coding_ids=stats.coding_ids))
+        except (ProjectError, sqlite3.Error) as exc:
+            self.statusMessage.emit(f"The passages of this cell could not be read: {exc}")
+            return []
 
     def _enter_evidence(self) -> None:
         if self.evidence_model.rowCount():

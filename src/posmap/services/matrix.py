@@ -1,7 +1,8 @@
 """Build a position matrix from a project and write it as CSV, XLSX or JSON (shared by the GUI and CLI).
 
-The GUI can hold on to the :class:`~posmap.analysis.MatrixReport` of :func:`build_matrix` for its
-heat map and evidence list, and hand the same report to :func:`write_matrix_report` to export it.
+The GUI holds on to the :class:`~posmap.analysis.MatrixReport` of :func:`build_matrix` for its heat
+map and reads the full records of a cell's codings when it shows them; exports build the report with
+its evidence (``evidence=True``) and hand it to :func:`write_matrix_report`.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from posmap.analysis import (
     matrix_report,
 )
 from posmap.analysis.catalogue import descendants_map
-from posmap.model import CodingRecord
+from posmap.model import CodingPoint, CodingRecord
 from posmap.services.progress import ProgressCallback, no_progress
 from posmap.store import CodingFilter, Project, ProjectError
 
@@ -89,10 +90,7 @@ def check_matrix_path(path: str | Path) -> str:
 
 def catalogue_of(project: Project) -> Catalogue:
     """The project's actors, issues (with scales) and documents, as the analysis needs them."""
-    documents = tuple(
-        DocumentRef(id=s.id, title=s.title, author=s.author, date=s.date, kind=s.kind)
-        for s in project.documents.summaries()
-    )
+    documents = tuple(DocumentRef(*row) for row in project.documents.metadata())
     return Catalogue(tuple(project.actors.all()), tuple(project.issues.all()), documents)
 
 
@@ -148,21 +146,35 @@ def _subtrees(ids: tuple[int, ...], catalogue: Catalogue, axis: Axis) -> tuple[i
 
 
 def load_records(project: Project, where: RecordFilter, catalogue: Catalogue) -> list[CodingRecord]:
-    """The codings ``where`` selects, read with one query."""
+    """The codings ``where`` selects as full records (quotes, names, pages), read with one query."""
     store_filter = coding_filter_for(where, catalogue)
     if store_filter is None:
         return []
     return project.codings.records(store_filter)
 
 
+def load_points(project: Project, where: RecordFilter, catalogue: Catalogue) -> list[CodingPoint]:
+    """The codings ``where`` selects as points: all a matrix and a filter need, read much faster."""
+    store_filter = coding_filter_for(where, catalogue)
+    if store_filter is None:
+        return []
+    return project.codings.points(store_filter)
+
+
 def build_matrix(
-    project: Project, options: MatrixOptions | None = None, *, progress: ProgressCallback = no_progress
+    project: Project, options: MatrixOptions | None = None, *, evidence: bool = False,
+    progress: ProgressCallback = no_progress,
 ) -> MatrixReport:
-    """Read the project's codings through ``options.filter`` and compute the matrix report."""
+    """Read the project's codings through ``options.filter`` and compute the matrix report.
+
+    The report's ``records`` are :class:`~posmap.model.CodingPoint` rows, which every statistic,
+    the agreement and the contested cells need; with ``evidence`` they are full
+    :class:`~posmap.model.CodingRecord` rows with quotes and citations, as exports print them.
+    """
     options = options or MatrixOptions()
     progress(0, 2, "Reading codings")
     catalogue = catalogue_of(project)
-    records = load_records(project, options.filter, catalogue)
+    records = (load_records if evidence else load_points)(project, options.filter, catalogue)
     progress(1, 2, "Computing the matrix")
     # The store already applied the filter; matrix_report applies it again in memory, which is cheap
     # and keeps the analysis the single definition of what a filter means.
@@ -181,6 +193,8 @@ def write_matrix_report(report: MatrixReport, path: str | Path, *, long: bool = 
     """
     path = Path(path)
     writer = WRITERS[check_matrix_path(path)]
+    if not report.has_evidence:
+        raise ValueError("a matrix is written with its evidence: build the report with evidence=True")
     temporary = path.with_name(f".{path.name}.{os.getpid()}.part")
     try:
         writer(report, temporary, long)
@@ -205,7 +219,8 @@ def write_matrix(
     if path.exists() and path.resolve() == Path(project.path).resolve():
         raise ProjectError("the matrix would overwrite the project file; choose another output file")
     options = options or MatrixOptions()
-    report = build_matrix(project, options, progress=lambda done, total, message: progress(done, total + 1, message))
+    report = build_matrix(project, options, evidence=True,
+                          progress=lambda done, total, message: progress(done, total + 1, message))
     progress(2, 3, f"Writing {Path(path).name}")
     written = write_matrix_report(report, path, long=options.long)
     progress(3, 3, f"Wrote {Path(path).name}")

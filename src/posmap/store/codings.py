@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
+import json
 import sqlite3
 from bisect import bisect_right
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from posmap.model import Coding, CodingRecord, Passage
+from posmap.model import Coding, CodingPoint, CodingRecord, Passage
 from posmap.store.errors import ConflictError, NotFoundError
 from posmap.store.project import utc_now
 
@@ -45,15 +48,80 @@ JOIN codings c ON c.passage_id = p.id
 # Only when a date filter needs the document's date.
 _RECORD_DOCUMENT_JOIN = "JOIN documents d ON d.id = p.document_id\n"
 _FEW_DOCUMENTS = 200
+_RECORD_ORDER = " ORDER BY p.document_id, p.start_offset, p.end_offset, c.id"
+_POINT_SELECT = """
+SELECT c.id, p.document_id, c.actor_id, c.issue_id, c.position, c.kind, c.attribution, c.coder, c.created_at, d.date
+FROM passages p
+JOIN codings c ON c.passage_id = p.id
+JOIN documents d ON d.id = p.document_id
+"""
 _PAGE_AT = (
     "SELECT dp.page_number FROM document_pages dp WHERE dp.document_id = ? AND dp.start_offset <= ? "
     "ORDER BY dp.page_number DESC LIMIT 1"
 )
 
 
+_MANY_VALUES = 500
+
+
 def _in(column: str, values: Iterable[object]) -> tuple[str, list[object]]:
+    """``column IN (...)`` and its parameters; a long list (the codings of a large matrix cell) goes as
+    one JSON array, since SQLite limits the number of parameters of a statement."""
     values = list(values)
+    if len(values) > _MANY_VALUES:
+        return f"{column} IN (SELECT value FROM json_each(?))", [json.dumps(values)]
     return f"{column} IN ({', '.join('?' * len(values))})", values
+
+
+def _conditions(where: CodingFilter) -> tuple[str, list[object], bool]:
+    """The ``WHERE`` clause (or "") selecting ``where`` from ``_RECORD_SELECT`` or ``_POINT_SELECT``, its
+    parameters, and whether it tests the document's date (``d.date``, which needs the documents join)."""
+    clauses: list[str] = []
+    params: list[object] = []
+    for column, values in (
+        ("p.document_id", where.document_ids),
+        ("c.actor_id", where.actor_ids),
+        ("c.issue_id", where.issue_ids),
+        ("c.attribution", where.attributions),
+        ("c.kind", where.kinds),
+        ("c.coder", where.coders),
+        ("c.id", where.coding_ids),
+    ):
+        if values:
+            clause, values_list = _in(column, values)
+            clauses.append(clause)
+            params.extend(values_list)
+    if where.since is not None:
+        clauses.append("d.date >= ?")
+        params.append(where.since.isoformat())
+    if where.until is not None:
+        clauses.append("d.date <= ?")
+        params.append(where.until.isoformat())
+    by_date = where.since is not None or where.until is not None
+    return (" WHERE " + " AND ".join(clauses) if clauses else ""), params, by_date
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Make a great many long-lived row tuples without Python's cyclic garbage collector walking them.
+
+    Rows of numbers and strings can never be part of a reference cycle. While they are being made,
+    though, every few hundred new objects start a collection, and each older generation that fills
+    up walks all of them again: about half the time of reading 100,000 points. Paused, the rows are
+    made in one go and then handed straight to the oldest generation (``freeze`` then ``unfreeze``
+    moves every tracked object there in constant time), where a full collection looks at them as it
+    would at any long-lived data. Objects freed meanwhile are still freed at once: reference
+    counting does not pause.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        gc.unfreeze()
+        if enabled:
+            gc.enable()
 
 
 class CodingRepository:
@@ -183,38 +251,28 @@ class CodingRepository:
         Ordered by document, then position in the text, then coding id. A coding whose document,
         actor or issue is missing (only in a damaged file) is left out.
         """
-        clauses: list[str] = []
-        params: list[object] = []
-        where = where or CodingFilter()
-        for column, values in (
-            ("p.document_id", where.document_ids),
-            ("c.actor_id", where.actor_ids),
-            ("c.issue_id", where.issue_ids),
-            ("c.attribution", where.attributions),
-            ("c.kind", where.kinds),
-            ("c.coder", where.coders),
-            ("c.id", where.coding_ids),
-        ):
-            if values:
-                clause, values_list = _in(column, values)
-                clauses.append(clause)
-                params.extend(values_list)
-        if where.since is not None:
-            clauses.append("d.date >= ?")
-            params.append(where.since.isoformat())
-        if where.until is not None:
-            clauses.append("d.date <= ?")
-            params.append(where.until.isoformat())
+        conditions, params, by_date = _conditions(where or CodingFilter())
         sql = _RECORD_SELECT
-        if where.since is not None or where.until is not None:
+        if by_date:
             sql += _RECORD_DOCUMENT_JOIN
-        if clauses:
-            sql += " WHERE " + " AND ".join(clauses)
-        sql += " ORDER BY p.document_id, p.start_offset, p.end_offset, c.id"
+        sql += conditions + _RECORD_ORDER
         rows = self._conn.execute(sql, params).fetchall()
         if not rows:
             return []
         return self._records_from(rows)
+
+    def points(self, where: CodingFilter | None = None) -> list[CodingPoint]:
+        """The :class:`CodingPoint` of every coding ``where`` selects, in the order of :meth:`records`.
+
+        What a position matrix needs of 100,000 codings, read in a fraction of the time full records
+        take: no quotes, notes, names or pages. A coding whose document is missing is left out; one
+        whose actor or issue is missing is not, but the content checks of :meth:`Project.open` refuse
+        such a file (joining the two tables here would make SQLite sort the rows instead of reading
+        them in index order, a third more time).
+        """
+        conditions, params, _ = _conditions(where or CodingFilter())
+        with _collector_paused():
+            return list(map(CodingPoint._make, self._conn.execute(_POINT_SELECT + conditions + _RECORD_ORDER, params)))
 
     def _records_from(self, rows: list[tuple]) -> list[CodingRecord]:
         """:class:`CodingRecord` rows from ``_RECORD_SELECT`` rows, with names, labels and pages added."""

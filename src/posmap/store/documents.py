@@ -147,6 +147,11 @@ class DocumentRepository:
         )
         return [DocumentSummary(*row) for row in rows]
 
+    def metadata(self) -> list[tuple[int, str, str, str | None, str]]:
+        """``(id, title, author, date, kind)`` of every document by id: what analyses cite and filter by,
+        without the counts :meth:`summaries` adds up."""
+        return self._conn.execute("SELECT id, title, author, date, kind FROM documents ORDER BY id").fetchall()
+
     def count(self) -> int:
         return int(self._conn.execute("SELECT count(*) FROM documents").fetchone()[0])
 
