@@ -498,6 +498,8 @@ def coding_row(record: CodingRecord) -> dict:
 
 def cmd_codings(args: argparse.Namespace) -> int:
     with _open(args.project) as project:
+        if args.doc is not None and not project.documents.exists(args.doc):
+            raise ProjectError(f"there is no document {args.doc} in this project")
         where = CodingFilter(
             actor_ids=[project.actors.by_name(args.actor).id] if args.actor else (),
             issue_ids=[project.issues.by_name(args.issue).id] if args.issue else (),

@@ -135,3 +135,4 @@ def test_codings_tsv_and_csv_and_filters(run_posmap, expect_error, coded_project
     by_issue = run_posmap("codings", coded_project, "--issue", "venue", "--doc", "1", "--format", "json")
     assert [r["issue"] for r in json.loads(by_issue.stdout)] == ["Venue"]
     expect_error(run_posmap("codings", coded_project, "--actor", "Kestria"), 1, "Kestria")
+    expect_error(run_posmap("codings", coded_project, "--doc", "99"), 1, "there is no document 99")
