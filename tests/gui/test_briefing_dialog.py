@@ -242,7 +242,7 @@ def test_an_error_from_the_export_is_one_line_and_keeps_the_dialog(qtbot, opened
                                                                     shown_errors) -> None:
     dialog = open_dialog(qtbot, opened)
     # Red lines only: the project has none, so the service refuses with a ProjectError.
-    dialog.kind_button.set_checked(["red_line"])
+    dialog.filters.kind_button.set_checked(["red_line"])
     dialog.set_output(out_folder / "empty.pdf")
 
     export_and_wait(qtbot, dialog)
@@ -278,7 +278,7 @@ def test_defaults_come_from_the_project(qtbot, opened) -> None:
     assert dialog.max_quotes_spin.value() == 5
     assert dialog.paper_combo.currentData() == "a4"
     assert dialog.open_check.isChecked()
-    assert dialog.documents_button.list.count() == 2
+    assert dialog.filters.documents_button.list.count() == 2
     options = dialog.options()
     assert options.issues == () and options.actors == ()  # all of them
     assert options.coding_filter.document_ids == () and options.coding_filter.kinds == ()
@@ -295,9 +295,9 @@ def test_filters_become_the_briefings_coding_filter(qtbot, opened) -> None:
     where = dialog.options().coding_filter
     assert where.since == dt.date(2024, 1, 1) and where.until is None
     assert where.attributions == ("own_words",) and where.kinds == ("position",)
-    assert dialog.since_edit.isEnabled() and not dialog.until_edit.isEnabled()
+    assert dialog.filters.since_edit.isEnabled() and not dialog.filters.until_edit.isEnabled()
     assert dialog.filters_box.title() == "Filters (3 active)"
-    dialog.clear_filters_button.click()
+    dialog.filters.clear_button.click()
     assert dialog.options().coding_filter.attributions == ()
     assert dialog.filters_box.title() == "Filters"
 

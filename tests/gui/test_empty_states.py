@@ -198,7 +198,7 @@ def test_matrix_says_when_the_filters_leave_nothing(qtbot, opened) -> None:
     view = show_matrix(qtbot, opened)
     assert shown_hint(view.empty_hint) == ""
 
-    view.kind_button.set_all_checked(False)  # no coding kind ticked: filter_problem() says why
+    view.filters.kind_button.set_all_checked(False)  # no coding kind ticked: filter_problem() says why
     view.recompute()
     assert view.filter_problem()
     assert shown_hint(view.empty_hint) == "No coding matches the filters."
@@ -206,8 +206,8 @@ def test_matrix_says_when_the_filters_leave_nothing(qtbot, opened) -> None:
     view.clear_filters()
     assert shown_hint(view.empty_hint) == ""
 
-    view.until_check.setChecked(True)  # a date range that selects no coding at all
-    view.until_edit.setDate(view.until_edit.minimumDate())
+    view.filters.until_check.setChecked(True)  # a date range that selects no coding at all
+    view.filters.until_edit.setDate(view.filters.until_edit.minimumDate())
     view.recompute()
     assert view.report is not None and not view.report.records
     assert shown_hint(view.empty_hint) == "No coding matches the filters."

@@ -182,11 +182,11 @@ def test_rollup_counts_nested_actors_in_their_parent(view) -> None:
 
 
 def test_attribution_filter_changes_the_counts(qtbot, view) -> None:
-    item = view.attribution_button.item_for("reported")
+    item = view.filters.attribution_button.item_for("reported")
     wait_recompute(qtbot, view, lambda: item.setCheckState(Qt.CheckState.Unchecked))
     assert cell_text(view, "Valdoria", "Ceasefire") == "strongly opposes · 1"
     assert view.report.filter.attributions == ("own_words", "assessment")
-    assert view.attribution_button.text() == "Attribution: 2 of 3 ▾"
+    assert view.filters.attribution_button.text() == "Attribution: 2 of 3 ▾"
     assert view.filters_button.text() == "Filters (1)"
     assert "4 of 5 codings" in view.status_label.text()
     wait_recompute(qtbot, view, view.clear_filters)
@@ -194,23 +194,23 @@ def test_attribution_filter_changes_the_counts(qtbot, view) -> None:
 
 
 def test_document_and_date_filters(qtbot, view) -> None:
-    statement = view.documents_button.item_for(1)
+    statement = view.filters.documents_button.item_for(1)
     wait_recompute(qtbot, view, lambda: statement.setCheckState(Qt.CheckState.Unchecked))
     assert cell_text(view, "Valdoria", "Prisoners") == ""
     assert cell_text(view, "Valdoria", "Ceasefire") == "supports · 1"
-    wait_recompute(qtbot, view, lambda: view.documents_button.set_all_checked(True))
+    wait_recompute(qtbot, view, lambda: view.filters.documents_button.set_all_checked(True))
 
-    view.since_edit.setDate(QDate(2024, 5, 1))
-    wait_recompute(qtbot, view, lambda: view.since_check.setChecked(True))
+    view.filters.since_edit.setDate(QDate(2024, 5, 1))
+    wait_recompute(qtbot, view, lambda: view.filters.since_check.setChecked(True))
     assert view.report.filter.since == dt.date(2024, 5, 1)
     assert cell_text(view, "Valdoria", "Ceasefire") == "supports · 1"
     assert cell_text(view, "Kestria", "Ceasefire") == "strongly supports · 1"
-    view.until_edit.setDate(QDate(2024, 5, 31))
-    wait_recompute(qtbot, view, lambda: view.until_check.setChecked(True))
+    view.filters.until_edit.setDate(QDate(2024, 5, 31))
+    wait_recompute(qtbot, view, lambda: view.filters.until_check.setChecked(True))
     assert cell_text(view, "Kestria", "Ceasefire") == ""
 
     # A range that ends before it starts selects nothing and says why; nothing can be exported.
-    wait_recompute(qtbot, view, lambda: view.until_edit.setDate(QDate(2024, 1, 1)))
+    wait_recompute(qtbot, view, lambda: view.filters.until_edit.setDate(QDate(2024, 1, 1)))
     assert view.report is None and view.model.rowCount() == 0
     assert view.status_label.text() == "The date range starts after it ends."
     assert not view.export_actions[".csv"].isEnabled()
@@ -310,7 +310,7 @@ def test_export_writes_the_matrix_as_shown(qtbot, monkeypatch, tmp_path, view, s
         return str(target), ""
 
     monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(save_name))
-    item = view.attribution_button.item_for("reported")
+    item = view.filters.attribution_button.item_for("reported")
     wait_recompute(qtbot, view, lambda: item.setCheckState(Qt.CheckState.Unchecked))
     view.set_statistic(Stat.COUNT)
     with qtbot.waitSignal(view.exportFinished, timeout=30_000) as finished:

@@ -1,12 +1,16 @@
-"""Small controls of the matrix view: a button with a checkable list (the filters), and the colour legend."""
+"""Small controls of the matrix view and the briefing dialog: a button with a checkable list, the filter
+controls both share, and the matrix's colour legend."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Sequence
 
-from PySide6.QtCore import QDate, QPoint, QRect, Qt, Signal
+from PySide6.QtCore import QDate, QObject, QPoint, QRect, Qt, Signal
 from PySide6.QtGui import QColor, QLinearGradient, QPainter
 from PySide6.QtWidgets import (
+    QAbstractButton,
+    QCheckBox,
     QDateEdit,
     QFrame,
     QHBoxLayout,
@@ -20,7 +24,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from posmap.analysis import Stat
+from posmap.analysis import RecordFilter, Stat
+from posmap.analysis.catalogue import DocumentRef
+from posmap.gui.coding_text import ATTRIBUTION_LABELS, KIND_LABELS
 from posmap.gui.matrix_model import CONTESTED_MARK, COUNT_PALETTE, DIVERGING, SPREAD_PALETTE, blend
 
 
@@ -252,3 +258,111 @@ def date_edit(parent: QWidget) -> QDateEdit:
     edit.setEnabled(False)
     edit.setDate(QDate.currentDate())
     return edit
+
+
+class FilterControls(QObject):
+    """The filter widgets of the matrix view and the briefing dialog, and what they mean.
+
+    Documents, Since/Until dates, attributions and coding kinds, plus the host's Clear button. The
+    host lays the widgets out as suits it (a toolbar, a grid); ``changed`` fires after any edit,
+    once for :meth:`set_filter` and for Clear.
+    """
+
+    changed = Signal()
+
+    def __init__(self, parent: QWidget, clear_button: QAbstractButton) -> None:
+        super().__init__(parent)
+        self.documents_button = ChecklistButton("Documents", parent)
+        self.since_check = QCheckBox("Since", parent)
+        self.since_edit = date_edit(parent)
+        self.until_check = QCheckBox("Until", parent)
+        self.until_edit = date_edit(parent)
+        self.since_check.setToolTip("Only documents dated on or after this day (undated documents are left out)")
+        self.until_check.setToolTip("Only documents dated on or before this day (undated documents are left out)")
+        self.attribution_button = ChecklistButton("Attribution", parent)
+        self.attribution_button.set_items((value, label, "") for value, label in ATTRIBUTION_LABELS.items())
+        self.kind_button = ChecklistButton("Kind", parent)
+        self.kind_button.set_items((value, label, "") for value, label in KIND_LABELS.items())
+        self.clear_button = clear_button
+        clear_button.setToolTip("Remove every filter")
+
+        for button in self._checklists():
+            button.changed.connect(self.changed)
+        for check, edit in ((self.since_check, self.since_edit), (self.until_check, self.until_edit)):
+            check.toggled.connect(edit.setEnabled)
+            check.toggled.connect(lambda _on: self.changed.emit())
+            edit.dateChanged.connect(lambda _date: self.changed.emit())
+        clear_button.clicked.connect(lambda: self.set_filter(RecordFilter()))
+
+    def _checklists(self) -> tuple[ChecklistButton, ChecklistButton, ChecklistButton]:
+        return self.documents_button, self.attribution_button, self.kind_button
+
+    def set_documents(self, documents: Iterable[DocumentRef]) -> None:
+        """Offer these documents (keeping what was unticked) and start unticked date bounds at the
+        first and last document date, where a user most likely begins."""
+        documents = list(documents)
+        self.documents_button.blockSignals(True)
+        self.documents_button.set_items(
+            (doc.id, f"{doc.date[:10]}  {doc.title}" if doc.date else doc.title,
+             ", ".join(part for part in (doc.title, doc.author, doc.date or "", doc.kind) if part))
+            for doc in documents)
+        self.documents_button.blockSignals(False)
+        dates = sorted(doc.date[:10] for doc in documents if doc.date)
+        for check, edit, day in ((self.since_check, self.since_edit, dates[0] if dates else None),
+                                 (self.until_check, self.until_edit, dates[-1] if dates else None)):
+            parsed = QDate.fromString(day or "", "yyyy-MM-dd")
+            if parsed.isValid() and not check.isChecked():
+                edit.blockSignals(True)
+                edit.setDate(parsed)
+                edit.blockSignals(False)
+
+    def record_filter(self) -> RecordFilter:
+        """The filter the controls describe (see :meth:`problem` for whether it can select anything)."""
+        return RecordFilter(
+            document_ids=tuple(self.documents_button.restriction() or ()),
+            since=self._day(self.since_check, self.since_edit),
+            until=self._day(self.until_check, self.until_edit),
+            attributions=tuple(self.attribution_button.restriction() or ()),
+            kinds=tuple(self.kind_button.restriction() or ()),
+        )
+
+    def problem(self) -> str:
+        """Why the filters select nothing at all ("" when they can select something)."""
+        for button, noun in zip(self._checklists(), ("document", "attribution", "coding kind"), strict=True):
+            if button.restriction() == ():
+                return f"No {noun} is ticked in the filters, so no coding is shown."
+        since = self._day(self.since_check, self.since_edit)
+        until = self._day(self.until_check, self.until_edit)
+        if since and until and since > until:
+            return "The date range starts after it ends."
+        return ""
+
+    def set_filter(self, where: RecordFilter) -> None:
+        """Set the controls to ``where`` (documents, dates, attributions and coding kinds)."""
+        widgets = (*self._checklists(), self.since_check, self.since_edit, self.until_check, self.until_edit)
+        for widget in widgets:
+            widget.blockSignals(True)
+        self.documents_button.set_checked(where.document_ids)
+        self.attribution_button.set_checked(where.attributions)
+        self.kind_button.set_checked(where.kinds)
+        for check, edit, day in ((self.since_check, self.since_edit, where.since),
+                                 (self.until_check, self.until_edit, where.until)):
+            check.setChecked(day is not None)
+            edit.setEnabled(day is not None)
+            if day is not None:
+                edit.setDate(QDate(day.year, day.month, day.day))
+        for widget in widgets:
+            widget.blockSignals(False)
+        self.changed.emit()
+
+    def active_count(self) -> int:
+        """How many of the five controls restrict the selection."""
+        return (sum(button.restriction() is not None for button in self._checklists())
+                + self.since_check.isChecked() + self.until_check.isChecked())
+
+    @staticmethod
+    def _day(check: QCheckBox, edit: QDateEdit) -> dt.date | None:
+        if not check.isChecked():
+            return None
+        day = edit.date()
+        return dt.date(day.year(), day.month(), day.day())

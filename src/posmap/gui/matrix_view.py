@@ -22,9 +22,9 @@ Methods and attributes
     dialog, then export), ``export_to(path)``; ``loading`` (a read is running), ``report`` (the shown
     :class:`~posmap.analysis.MatrixReport`), ``table`` and ``model`` (the heat map),
     ``evidence_list`` (evidence cards) and ``evidence_model``, and the controls ``rows_combo``,
-    ``columns_combo``, ``statistic_combo``, ``rollup_check``, ``filters_button``, ``documents_button``,
-    ``since_check``/``since_edit``, ``until_check``/``until_edit``, ``attribution_button``,
-    ``kind_button``, ``export_button`` with ``export_actions`` (suffix → QAction).
+    ``columns_combo``, ``statistic_combo``, ``rollup_check``, ``filters_button`` (shows the filter
+    row), ``filters`` (the :class:`~posmap.gui.matrix_controls.FilterControls`), ``export_button``
+    with ``export_actions`` (suffix → QAction).
 
 How it stays current: the view reads every coding once (on a worker thread with its own
 read-only connection, so a large project never freezes the window) and recomputes the matrix in
@@ -38,7 +38,6 @@ visible; a hidden view catches up when it is shown. Exports run
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import html
 import re
 import sqlite3
@@ -46,13 +45,12 @@ import threading
 from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import QDate, QItemSelectionModel, QModelIndex, QObject, QRect, Qt, QTimer, Signal
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QObject, QRect, Qt, QTimer, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
@@ -69,10 +67,9 @@ from PySide6.QtWidgets import (
 )
 
 from posmap.analysis import Axis, Catalogue, CellStats, MatrixReport, RecordFilter, Stat, matrix_report
-from posmap.gui.coding_text import ATTRIBUTION_LABELS, KIND_LABELS
 from posmap.gui.dialogs import show_error
 from posmap.gui.empty_hint import EmptyHint
-from posmap.gui.matrix_controls import ChecklistButton, ColourLegend, date_edit
+from posmap.gui.matrix_controls import ColourLegend, FilterControls
 from posmap.gui.matrix_model import (
     AXIS_LABELS,
     CONTESTED_MARK,
@@ -231,25 +228,15 @@ class MatrixView(QWidget):
         self.export_button.setMenu(menu)
 
     def _build_filter_row(self) -> None:
-        self.documents_button = ChecklistButton("Documents", self)
-        self.since_check = QCheckBox("Since", self)
-        self.since_edit = date_edit(self)
-        self.until_check = QCheckBox("Until", self)
-        self.until_edit = date_edit(self)
-        self.since_check.setToolTip("Only documents dated on or after this day (undated documents are left out)")
-        self.until_check.setToolTip("Only documents dated on or before this day (undated documents are left out)")
-        self.attribution_button = ChecklistButton("Attribution", self)
-        self.attribution_button.set_items(
-            (value, label, "") for value, label in ATTRIBUTION_LABELS.items())
-        self.kind_button = ChecklistButton("Kind", self)
-        self.kind_button.set_items((value, label, "") for value, label in KIND_LABELS.items())
-        self.clear_filters_button = QToolButton(self)
-        self.clear_filters_button.setText("Clear")
-        self.clear_filters_button.setToolTip("Remove every filter")
+        clear = QToolButton(self)
+        clear.setText("Clear")
+        self.filters = FilterControls(self, clear)
+        controls = self.filters
         # Toolbars, so controls that do not fit a narrow dock move into an overflow menu (»).
         self.filter_row = self._toolbar("Matrix filters")
-        for widget in (self.documents_button, None, self.since_check, self.since_edit, self.until_check,
-                       self.until_edit, None, self.attribution_button, self.kind_button, self.clear_filters_button):
+        for widget in (controls.documents_button, None, controls.since_check, controls.since_edit,
+                       controls.until_check, controls.until_edit, None, controls.attribution_button,
+                       controls.kind_button, controls.clear_button):
             self._add_to(self.filter_row, widget)
 
     def _build_tables(self) -> None:
@@ -368,13 +355,7 @@ class MatrixView(QWidget):
         self.statistic_combo.currentIndexChanged.connect(lambda _i: self._on_statistic_chosen())
         self.rollup_check.toggled.connect(lambda _on: self.recompute())
         self.filters_button.toggled.connect(self.filter_row.setVisible)
-        for button in (self.documents_button, self.attribution_button, self.kind_button):
-            button.changed.connect(self._recompute_timer.start)
-        for check, edit in ((self.since_check, self.since_edit), (self.until_check, self.until_edit)):
-            check.toggled.connect(edit.setEnabled)
-            check.toggled.connect(lambda _on: self._recompute_timer.start())
-            edit.dateChanged.connect(lambda _date: self._recompute_timer.start())
-        self.clear_filters_button.clicked.connect(self.clear_filters)
+        self.filters.changed.connect(self._recompute_timer.start)
         self.table.selectionModel().currentChanged.connect(lambda current, _previous: self._show_evidence_for(current))
         self.table.cellEntered.connect(self._enter_evidence)
         self.evidence_list.doubleClicked.connect(self._activate_evidence)
@@ -430,53 +411,20 @@ class MatrixView(QWidget):
 
     def record_filter(self) -> RecordFilter | None:
         """The filter the controls describe; None when they leave nothing to show (see :meth:`filter_problem`)."""
-        if self.filter_problem():
-            return None
-        return RecordFilter(
-            document_ids=tuple(self.documents_button.restriction() or ()),
-            since=self._date(self.since_check, self.since_edit),
-            until=self._date(self.until_check, self.until_edit),
-            attributions=tuple(self.attribution_button.restriction() or ()),
-            kinds=tuple(self.kind_button.restriction() or ()),
-        )
+        return None if self.filters.problem() else self.filters.record_filter()
 
     def filter_problem(self) -> str:
         """Why the filters select nothing at all ("" when they can select something)."""
-        for button, noun in ((self.documents_button, "document"), (self.attribution_button, "attribution"),
-                             (self.kind_button, "coding kind")):
-            if button.restriction() == ():
-                return f"No {noun} is ticked, so no coding is shown."
-        since, until = self._date(self.since_check, self.since_edit), self._date(self.until_check, self.until_edit)
-        if since and until and since > until:
-            return "The date range starts after it ends."
-        return ""
+        return self.filters.problem()
 
     def set_filter(self, where: RecordFilter) -> None:
         """Set the filter controls to ``where`` (documents, dates, attributions and coding kinds)."""
-        for button in (self.documents_button, self.attribution_button, self.kind_button):
-            button.blockSignals(True)
-        self.documents_button.set_checked(where.document_ids)
-        self.attribution_button.set_checked(where.attributions)
-        self.kind_button.set_checked(where.kinds)
-        for button in (self.documents_button, self.attribution_button, self.kind_button):
-            button.blockSignals(False)
-        for check, edit, day in ((self.since_check, self.since_edit, where.since),
-                                 (self.until_check, self.until_edit, where.until)):
-            for widget in (check, edit):
-                widget.blockSignals(True)
-            check.setChecked(day is not None)
-            edit.setEnabled(day is not None)
-            if day is not None:
-                edit.setDate(QDate(day.year, day.month, day.day))
-            for widget in (check, edit):
-                widget.blockSignals(False)
+        self.filters.set_filter(where)
         self.recompute()
 
     def active_filter_count(self) -> int:
         """How many filter controls restrict the matrix (documents, since, until, attribution, kind)."""
-        return (sum(button.restriction() is not None
-                    for button in (self.documents_button, self.attribution_button, self.kind_button))
-                + self.since_check.isChecked() + self.until_check.isChecked())
+        return self.filters.active_count()
 
     def clear_filters(self) -> None:
         self.set_filter(RecordFilter())
@@ -702,8 +650,7 @@ class MatrixView(QWidget):
 
     def _on_project_opened(self) -> None:
         self._clear()
-        self.documents_button.set_items(())
-        self.documents_button.set_checked(None)
+        self.filters.documents_button.set_items(())
         self.clear_filters()
         self._stale = True
         if self.isVisible():
@@ -737,31 +684,8 @@ class MatrixView(QWidget):
         return ""
 
     def _fill_documents(self) -> None:
-        documents = self._catalogue.entries(Axis.DOCUMENTS)
-        refs = [self._catalogue.document(entry.id) for entry in documents]
-        self.documents_button.blockSignals(True)
-        self.documents_button.set_items(
-            (ref.id, f"{ref.date[:10]}  {ref.title}" if ref.date else ref.title,
-             ", ".join(p for p in (ref.title, ref.author, ref.date or "", ref.kind) if p))
-            for ref in refs)
-        self.documents_button.blockSignals(False)
-        dates = sorted(ref.date[:10] for ref in refs if ref.date)
-        # Unticked date bounds start at the first and last document date, where a user most likely begins.
-        for check, edit, day in ((self.since_check, self.since_edit, dates[0] if dates else None),
-                                 (self.until_check, self.until_edit, dates[-1] if dates else None)):
-            if day and not check.isChecked():
-                parsed = QDate.fromString(day, "yyyy-MM-dd")
-                if parsed.isValid():
-                    edit.blockSignals(True)
-                    edit.setDate(parsed)
-                    edit.blockSignals(False)
-
-    @staticmethod
-    def _date(check: QCheckBox, edit: QDateEdit) -> dt.date | None:
-        if not check.isChecked():
-            return None
-        day = edit.date()
-        return dt.date(day.year(), day.month(), day.day())
+        catalogue = self._catalogue
+        self.filters.set_documents(catalogue.document(entry.id) for entry in catalogue.entries(Axis.DOCUMENTS))
 
     def _summary(self) -> str:
         if self._report is None:

@@ -8,18 +8,16 @@ cancelled, so the user can correct the options and try again; it closes when the
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from pydantic import ValidationError
-from PySide6.QtCore import QDate, QSettings, QStandardPaths, Qt, QUrl, Signal
+from PySide6.QtCore import QSettings, QStandardPaths, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -40,10 +38,10 @@ from PySide6.QtWidgets import (
 )
 
 from posmap.analysis import RecordFilter
+from posmap.analysis.catalogue import DocumentRef
 from posmap.gui.briefing_worker import BriefingJob
-from posmap.gui.coding_text import ATTRIBUTION_LABELS, KIND_LABELS
 from posmap.gui.dialogs import confirm, show_error
-from posmap.gui.matrix_controls import ChecklistButton, date_edit
+from posmap.gui.matrix_controls import FilterControls
 from posmap.gui.session import ProjectSession
 from posmap.model import Actor, Issue, describe_validation_error
 from posmap.services.briefing import DEFAULT_MAX_QUOTES, BriefingOptions
@@ -253,20 +251,9 @@ class BriefingDialog(QDialog):
         self.actors_box = EntryChecklist("Actors", self)
         self.actors_box.setToolTip("The actors whose positions the briefing shows")
 
-        self.documents_button = ChecklistButton("Documents", self)
-        self.since_check = QCheckBox("Since", self)
-        self.since_edit = date_edit(self)
-        self.until_check = QCheckBox("Until", self)
-        self.until_edit = date_edit(self)
-        self.since_check.setToolTip("Only documents dated on or after this day (undated documents are left out)")
-        self.until_check.setToolTip("Only documents dated on or before this day (undated documents are left out)")
-        self.attribution_button = ChecklistButton("Attribution", self)
-        self.attribution_button.set_items((value, label, "") for value, label in ATTRIBUTION_LABELS.items())
-        self.kind_button = ChecklistButton("Kind", self)
-        self.kind_button.set_items((value, label, "") for value, label in KIND_LABELS.items())
-        self.clear_filters_button = QPushButton("Clear Filters", self)
-        self.clear_filters_button.setAutoDefault(False)
-        self.clear_filters_button.setToolTip("Remove every filter")
+        clear = QPushButton("Clear Filters", self)
+        clear.setAutoDefault(False)
+        self.filters = FilterControls(self, clear)
 
         self.max_quotes_spin = QSpinBox(self)
         self.max_quotes_spin.setRange(1, MAX_QUOTES_LIMIT)
@@ -314,16 +301,17 @@ class BriefingDialog(QDialog):
 
         self.filters_box = QGroupBox("Filters", self)
         filters = QGridLayout(self.filters_box)
-        filters.addWidget(self.documents_button, 0, 0, 1, 2)
-        filters.addWidget(self.attribution_button, 0, 2, 1, 2)
-        filters.addWidget(self.kind_button, 0, 4)
-        filters.addWidget(self.since_check, 1, 0)
-        filters.addWidget(self.since_edit, 1, 1)
-        filters.addWidget(self.until_check, 1, 2)
-        filters.addWidget(self.until_edit, 1, 3)
-        filters.addWidget(self.clear_filters_button, 1, 4)
+        controls = self.filters
+        filters.addWidget(controls.documents_button, 0, 0, 1, 2)
+        filters.addWidget(controls.attribution_button, 0, 2, 1, 2)
+        filters.addWidget(controls.kind_button, 0, 4)
+        filters.addWidget(controls.since_check, 1, 0)
+        filters.addWidget(controls.since_edit, 1, 1)
+        filters.addWidget(controls.until_check, 1, 2)
+        filters.addWidget(controls.until_edit, 1, 3)
+        filters.addWidget(controls.clear_button, 1, 4)
         filters.setColumnStretch(5, 1)
-        for button in (self.documents_button, self.attribution_button, self.kind_button):
+        for button in (controls.documents_button, controls.attribution_button, controls.kind_button):
             button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
 
         output_row = QHBoxLayout()
@@ -361,17 +349,7 @@ class BriefingDialog(QDialog):
         self.title_edit.setText(self._project_title)
         self.issues_box.set_entries(project.issues.all())
         self.actors_box.set_entries(project.actors.all())
-        documents = project.documents.summaries()
-        self.documents_button.set_items(
-            (doc.id, f"{doc.date[:10]}  {doc.title}" if doc.date else doc.title,
-             ", ".join(part for part in (doc.title, doc.author, doc.date or "", doc.kind) if part))
-            for doc in documents)
-        dates = sorted(doc.date[:10] for doc in documents if doc.date)
-        # Unticked date bounds start at the first and last document date, where a user most likely begins.
-        for edit, day in zip((self.since_edit, self.until_edit), (dates[:1] + dates[-1:]), strict=False):
-            parsed = QDate.fromString(day, "yyyy-MM-dd")
-            if parsed.isValid():
-                edit.setDate(parsed)
+        self.filters.set_documents(DocumentRef(*row) for row in project.documents.metadata())
         self._set_output(default_folder() / briefing_file_name(self._project_title))
 
     def _connect(self) -> None:
@@ -383,13 +361,7 @@ class BriefingDialog(QDialog):
         self.output_edit.textChanged.connect(lambda _text: self._validate())
         for box in (self.issues_box, self.actors_box):
             box.changed.connect(self._validate)
-        for button in (self.documents_button, self.attribution_button, self.kind_button):
-            button.changed.connect(self._validate)
-        for check, edit in ((self.since_check, self.since_edit), (self.until_check, self.until_edit)):
-            check.toggled.connect(edit.setEnabled)
-            check.toggled.connect(lambda _on: self._validate())
-            edit.dateChanged.connect(lambda _date: self._validate())
-        self.clear_filters_button.clicked.connect(lambda: self.set_filter(RecordFilter()))
+        self.filters.changed.connect(self._validate)
 
     # == public API =======================================================================================
 
@@ -415,39 +387,21 @@ class BriefingDialog(QDialog):
 
     def set_filter(self, where: RecordFilter) -> None:
         """Set the filter controls to ``where`` (documents, dates, attributions and coding kinds)."""
-        self.documents_button.set_checked(where.document_ids)
-        self.attribution_button.set_checked(where.attributions)
-        self.kind_button.set_checked(where.kinds)
-        for check, edit, day in ((self.since_check, self.since_edit, where.since),
-                                 (self.until_check, self.until_edit, where.until)):
-            check.setChecked(day is not None)
-            edit.setEnabled(day is not None)
-            if day is not None:
-                edit.setDate(QDate(day.year, day.month, day.day))
-        self._validate()
+        self.filters.set_filter(where)
 
     def coding_filter(self) -> CodingFilter:
         """The store filter the filter controls describe."""
-        return CodingFilter(
-            document_ids=tuple(self.documents_button.restriction() or ()),
-            since=self._date(self.since_check, self.since_edit),
-            until=self._date(self.until_check, self.until_edit),
-            attributions=tuple(self.attribution_button.restriction() or ()),
-            kinds=tuple(self.kind_button.restriction() or ()),
-        )
+        where = self.filters.record_filter()
+        return CodingFilter(document_ids=where.document_ids, since=where.since, until=where.until,
+                            attributions=where.attributions, kinds=where.kinds)
 
     def problem(self) -> str:
         """Why the options cannot be exported as they stand ("" when they can)."""
         for box, noun in ((self.issues_box, "issue"), (self.actors_box, "actor")):
             if box.nothing_checked():
                 return f"Tick at least one {noun}."
-        for button, noun in ((self.documents_button, "document"), (self.attribution_button, "attribution"),
-                             (self.kind_button, "coding kind")):
-            if button.restriction() == ():
-                return f"No {noun} is ticked in the filters, so no coding would be shown."
-        since, until = self._date(self.since_check, self.since_edit), self._date(self.until_check, self.until_edit)
-        if since and until and since > until:
-            return "The date range starts after it ends."
+        if filter_problem := self.filters.problem():
+            return filter_problem
         if self.output_path() is None:
             return "Choose the file to write."
         return ""
@@ -553,21 +507,12 @@ class BriefingDialog(QDialog):
         self._output_follows_title = False
         self._confirmed_output = None
 
-    @staticmethod
-    def _date(check: QCheckBox, edit: QDateEdit) -> dt.date | None:
-        if not check.isChecked():
-            return None
-        day = edit.date()
-        return dt.date(day.year(), day.month(), day.day())
-
     def _validate(self) -> None:
         problem = self.problem()
         self.problem_label.setText(problem)
         self.problem_label.setVisible(bool(problem))
         self.export_button.setEnabled(not problem and self.job is None)
-        active = (sum(button.restriction() is not None
-                      for button in (self.documents_button, self.attribution_button, self.kind_button))
-                  + self.since_check.isChecked() + self.until_check.isChecked())
+        active = self.filters.active_count()
         self.filters_box.setTitle(f"Filters ({active} active)" if active else "Filters")
 
     def _remember(self, options: BriefingOptions) -> None:
