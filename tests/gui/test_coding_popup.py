@@ -183,6 +183,40 @@ def test_edit_and_delete_an_existing_coding(qtbot, session, popups) -> None:
     assert session.project.codings.get(coding_id).note == "first"
 
 
+
+def test_confidence_is_typed_in_per_cent_and_kept_exactly_when_untouched(qtbot, session, popup, popups) -> None:
+    assert popup.confidence_spin.value() == 100  # a new coding starts fully confident
+    qtbot.keyClicks(popup.actor.field, "Norvald")
+    qtbot.keyClick(popup.actor.field, Qt.Key.Key_Tab)
+    qtbot.keyClicks(popup.issue.field, "Sanct")
+    qtbot.keyClick(popup.issue.field, Qt.Key.Key_3)
+    popup.confidence_spin.setFocus()
+    popup.confidence_spin.selectAll()
+    qtbot.keyClicks(popup.confidence_spin, "60")
+    with qtbot.waitSignal(popup.codingSaved):
+        qtbot.keyClick(popup.confidence_spin, Qt.Key.Key_Return)
+    assert session.project.codings.get(popup.coding_id).confidence == pytest.approx(0.6)
+
+    start = TEXT.index("sanctions kept")
+    coding_id = session.project.codings.add(
+        Passage(document_id=1, start=start, end=start + len("sanctions kept"), quote="sanctions kept"),
+        Coding(actor_id=3, issue_id=2, position=2, confidence=0.855))
+    editor = open_edit_popup(session, coding_id)
+    popups.append(editor)
+    assert editor.confidence_spin.value() == 86
+    editor.note_field.setText("checked")
+    with qtbot.waitSignal(editor.codingSaved):
+        qtbot.keyClick(editor.note_field, Qt.Key.Key_Return)
+    assert session.project.codings.get(coding_id).confidence == 0.855  # not rounded to what the field shows
+    changed = open_edit_popup(session, coding_id)
+    popups.append(changed)
+    changed.confidence_spin.setValue(40)
+    with qtbot.waitSignal(changed.codingSaved):
+        qtbot.keyClick(changed.note_field, Qt.Key.Key_Return)
+    assert session.project.codings.get(coding_id).confidence == pytest.approx(0.4)
+    session.undo_stack.undo()
+    assert session.project.codings.get(coding_id).confidence == 0.855
+
 def test_a_refused_save_shows_the_reason_and_leaves_no_command(qtbot, session, popup) -> None:
     errors = []
     session.errorOccurred.connect(errors.append)

@@ -17,8 +17,9 @@ Keyboard
     moves on — type to filter issues, press a number key for the n-th point of the issue's scale
     (0 is the tenth), Enter saves, Escape cancels. A name that matches nothing offers
     "Create actor/issue 'X'", made on save by the same undoable command. Alt+K / Alt+T focus kind
-    and attribution (a letter then picks an item), Alt+N the note. The last actor, issue, kind and
-    attribution used in this session are filled in for the next passage.
+    and attribution (a letter then picks an item), Alt+F the confidence (in per cent; 100 % unless
+    changed), Alt+N the note. The last actor, issue, kind and attribution used in this session are
+    filled in for the next passage.
 
 Saving pushes :class:`~posmap.gui.commands.codings.AddCodingCommand` or ``EditCodingCommand`` on
 the session's undo stack; if the store refuses, the reason shows in the popup and it stays open.
@@ -43,6 +44,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
@@ -358,21 +360,31 @@ class CodingPopup(QDialog):
         self.attribution_combo = QComboBox(frame)
         for attribution in Attribution:
             self.attribution_combo.addItem(ATTRIBUTION_LABELS[attribution.value], attribution)
+        self.confidence_spin = QSpinBox(frame)
+        self.confidence_spin.setRange(0, 100)
+        self.confidence_spin.setSingleStep(10)
+        self.confidence_spin.setSuffix(" %")
+        self.confidence_spin.setValue(100)
+        self.confidence_spin.setToolTip("How sure the reading is: 100 % for a plain statement, less for an inference")
         self.note_field = QLineEdit(frame)
         self.note_field.setPlaceholderText("Optional note")
         kind_label = QLabel("&Kind", frame)
         kind_label.setBuddy(self.kind_combo)
         attribution_label = QLabel("A&ttribution", frame)
         attribution_label.setBuddy(self.attribution_combo)
+        confidence_label = QLabel("Con&fidence", frame)
+        confidence_label.setBuddy(self.confidence_spin)
         note_label = QLabel("&Note", frame)
         note_label.setBuddy(self.note_field)
         details.addWidget(kind_label, 0, 0)
         details.addWidget(self.kind_combo, 0, 1)
         details.addWidget(attribution_label, 0, 2)
         details.addWidget(self.attribution_combo, 0, 3)
-        details.addWidget(note_label, 0, 4)
-        details.addWidget(self.note_field, 0, 5)
-        details.setColumnStretch(5, 1)
+        details.addWidget(confidence_label, 0, 4)
+        details.addWidget(self.confidence_spin, 0, 5)
+        details.addWidget(note_label, 0, 6)
+        details.addWidget(self.note_field, 0, 7)
+        details.setColumnStretch(7, 1)
         layout.addLayout(details)
 
         self.summary = QLabel(frame)
@@ -408,7 +420,8 @@ class CodingPopup(QDialog):
         self.setTabOrder(self.issue.field, self.position_list)
         self.setTabOrder(self.position_list, self.kind_combo)
         self.setTabOrder(self.kind_combo, self.attribution_combo)
-        self.setTabOrder(self.attribution_combo, self.note_field)
+        self.setTabOrder(self.attribution_combo, self.confidence_spin)
+        self.setTabOrder(self.confidence_spin, self.note_field)
         self.setTabOrder(self.note_field, self.save_button)
 
         self._fill_entries()
@@ -447,6 +460,7 @@ class CodingPopup(QDialog):
             self._select_position_value(self.coding.position)
             self._set_combo(self.kind_combo, self.coding.kind)
             self._set_combo(self.attribution_combo, self.coding.attribution)
+            self.confidence_spin.setValue(round(self.coding.confidence * 100))
             self.note_field.setText(self.coding.note)
         else:
             last = _last_used.get(self.session) or _LastUsed()
@@ -620,6 +634,13 @@ class CodingPopup(QDialog):
     def attribution(self) -> Attribution:
         return Attribution(self.attribution_combo.currentData())
 
+    def confidence(self) -> float:
+        """The confidence as a fraction; an edited coding keeps its exact value unless the field changed."""
+        shown = self.confidence_spin.value()
+        if self.coding is not None and shown == round(self.coding.confidence * 100):
+            return self.coding.confidence
+        return shown / 100
+
     def request(self) -> CodingRequest:
         """What is chosen, in the names the services understand (for callers that code through them)."""
         actor = self.actor.choice or self.actor.highlighted()
@@ -628,7 +649,7 @@ class CodingPopup(QDialog):
         return CodingRequest(
             actor=actor.name if actor else "", issue=issue.name if issue else "",
             position=value if value is not None else "",
-            kind=self.kind(), attribution=self.attribution(),
+            kind=self.kind(), attribution=self.attribution(), confidence=self.confidence(),
             note=self.note_field.text().strip(), coder=self.coding.coder if self.coding else default_coder(),
         )
 
@@ -651,15 +672,16 @@ class CodingPopup(QDialog):
         kind = self.kind()
         attribution = self.attribution()
         note = self.note_field.text().strip()
+        confidence = self.confidence()
         if self.coding is None:
             passage = Passage(document_id=self.document_id, start=self.start, end=self.end, quote=self.quote)
             coding = Coding(actor_id=actor.entry_id or 0, issue_id=issue.entry_id or 0, position=value, kind=kind,
-                            attribution=attribution, note=note, coder=default_coder())
+                            attribution=attribution, confidence=confidence, note=note, coder=default_coder())
             command = AddCodingCommand(self.session, passage, coding, new_actor=new_actor, new_issue=new_issue)
         else:
             after = self.coding.model_copy(update={
                 "actor_id": actor.entry_id or 0, "issue_id": issue.entry_id or 0, "position": value,
-                "kind": kind, "attribution": attribution, "note": note,
+                "kind": kind, "attribution": attribution, "confidence": confidence, "note": note,
             })
             command = EditCodingCommand(self.session, self.coding, after, self.document_id,
                                         new_actor=new_actor, new_issue=new_issue)
