@@ -78,6 +78,20 @@ def test_import_updates_existing_entries_and_reports_counts(project: Project, tm
     assert len(project.actors.all()) == 4
 
 
+def test_an_actor_named_by_its_alias_keeps_its_name_and_gains_the_file_s(project: Project, tmp_path: Path) -> None:
+    _fill(project)
+    path = _write(tmp_path / "cb.json", {
+        "format": "posmap-codebook", "version": 1,
+        "actors": [{"name": "Kingdom of Norland", "kind": "state", "aliases": ["Norlandia", "nl"]}],
+    })
+    report = import_codebook(project, read_codebook_file(path))
+    assert (report.actors_added, report.actors_updated) == (0, 1)
+    norland = project.actors.by_name("Norland")
+    assert norland.aliases == ["NL", "Kingdom of Norland", "Norlandia"]
+    assert norland.kind == "state"
+    assert project.actors.find("norlandia").id == norland.id
+
+
 def test_parents_may_come_after_their_children_in_a_file(project: Project, tmp_path: Path) -> None:
     path = _write(tmp_path / "hand-written.json", {
         "format": "posmap-codebook",

@@ -89,17 +89,22 @@ def import_codebook(project: Project, codebook: Codebook) -> CodebookImportRepor
     """Merge a codebook into the project as one transaction.
 
     Entries whose name (or, for actors, alias) is new are added; entries that exist are
-    updated to the file's parent, colour, kind, aliases, proposition and scale. Nothing is
-    deleted. A scale that would strand existing codings is refused.
+    updated to the file's parent, colour, kind, aliases, proposition and scale. An actor the file
+    names by one of its aliases keeps its name and aliases, and gains the file's name and aliases
+    as further aliases. Nothing is deleted. A scale that would strand existing codings is refused.
     """
     counts = {"actors_added": 0, "actors_updated": 0, "issues_added": 0, "issues_updated": 0}
     with project.transaction():
         for entry in _parents_before_children(codebook.actors):
             existing = project.actors.find(entry.name)
             parent_id = project.actors.by_name(entry.parent).id if entry.parent else None
+            aliases = entry.aliases
+            if existing and existing.name.casefold() != entry.name.casefold():
+                # Found by one of its aliases: the project's name stays, the file's joins the aliases.
+                aliases = _merged_aliases(existing.name, [*existing.aliases, entry.name, *entry.aliases])
             actor = Actor(
                 id=existing.id if existing else None, name=existing.name if existing else entry.name,
-                parent_id=parent_id, kind=entry.kind, color=entry.color, aliases=entry.aliases,
+                parent_id=parent_id, kind=entry.kind, color=entry.color, aliases=aliases,
             )
             if existing:
                 project.actors.update(actor)
@@ -122,6 +127,17 @@ def import_codebook(project: Project, codebook: Codebook) -> CodebookImportRepor
                 project.issues.add(issue)
                 counts["issues_added"] += 1
     return CodebookImportReport(**counts)
+
+
+def _merged_aliases(name: str, aliases: list[str]) -> list[str]:
+    """``aliases`` without repeats or ``name`` itself, compared without regard to case."""
+    seen = {name.casefold()}
+    merged = []
+    for alias in aliases:
+        if alias.casefold() not in seen:
+            seen.add(alias.casefold())
+            merged.append(alias)
+    return merged
 
 
 def _parents_before_children(entries: list) -> list:
