@@ -15,15 +15,18 @@ Methods
     ``set_document(document_id | None)``, ``set_whole_project(bool)`` (the "This document / All
     documents" toggle), ``select_codings(ids)``, ``selected_coding_ids()``, ``edit_selected()``
     (opens the coding popup), ``delete_selected()`` (undoable), ``refresh()``; ``table`` (the
-    QTableView), ``model`` (:class:`CodingTableModel`) and ``proxy`` (the sort/filter model).
+    QTableView), ``model`` (:class:`CodingTableModel`, which also sorts) and ``proxy`` (the filter model).
 
 Keys: Enter jumps to the passage, Delete deletes the selected codings (undoable), F2 edits.
-The pane reloads from the store when the session reports changed codings, codebook or
-documents, at most once per burst of signals, and only while it is visible.
+The pane follows the session's change signals at most once per burst of signals, and only while
+it is visible: codings that commands added, edited or deleted (the session's
+``changed_coding_ids``) become inserted, changed or removed rows; any wider change (codebook,
+documents, another program writing to the file) reloads every row from the store.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Collection
 
 from PySide6.QtCore import (
@@ -63,16 +66,56 @@ COLUMNS = ("Quote", "Actor", "Issue", "Position", "Kind", "Attribution", "Docume
 QUOTE, ACTOR, ISSUE, POSITION, KIND, ATTRIBUTION, DOCUMENT, PAGE, CODER, NOTE = range(len(COLUMNS))
 ID_ROLE = Qt.ItemDataRole.UserRole
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
+# More changed codings than this since the last look and the pane reloads every row instead: each
+# changed row costs a pass over the rows (to find rows again), a reload one read of every record.
+MAX_CODINGS_UPDATED = 50
+
+
+class _Descending:
+    """A sort key that orders the other way round, for a descending sort with an ascending tie-break."""
+
+    __slots__ = ("key",)
+
+    def __init__(self, key) -> None:
+        self.key = key
+
+    def __lt__(self, other: _Descending) -> bool:
+        return other.key < self.key
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Descending) and self.key == other.key
+
+
+def _reading_order(record: CodingRecord) -> tuple[int, int, int, int]:
+    """The order the store lists codings in, and the tie-break of every sort."""
+    return record.document_id, record.start, record.end, record.id
+
+
+def _haystack(record: CodingRecord) -> str:
+    """What the filter searches in a row: every column's text, case-folded."""
+    return " ".join((record.quote, record.actor, record.issue, record.position_label, kind_label(record.kind),
+                     attribution_label(record.attribution), record.document_title, record.coder,
+                     record.note)).casefold()
 
 
 class CodingTableModel(QAbstractTableModel):
-    """CodingRecords as table rows; ``ID_ROLE`` gives a row's coding id, ``SORT_ROLE`` a sortable key."""
+    """CodingRecords as table rows; ``ID_ROLE`` gives a row's coding id, ``SORT_ROLE`` a sortable key.
+
+    The model keeps its rows sorted itself (:meth:`sort`; the pane's proxy only filters), as a sorting
+    proxy did: :meth:`set_records` sorts the store's rows (reading order) by the sort column, and
+    :meth:`sort` sorts the rows as they stand, so ties keep the order of the previous sort. Sorting
+    here takes one Python key per row, where a proxy would ask :meth:`data` at every comparison.
+    :meth:`update_records` inserts, moves, changes and removes single rows, so that a new coding
+    costs one row, not a reset of thousands; a new row goes among its ties in reading order.
+    """
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self._records: list[CodingRecord] = []
-        self._haystacks: list[str] = []
-        self._rows: dict[int, int] = {}
+        self._rows: dict[int, int] | None = {}  # coding id -> row; None until asked for after a change
+        self._haystacks: dict[int, str] = {}  # coding id -> filter text, made when a filter first reads it
+        self._sort_column = -1
+        self._sort_order = Qt.SortOrder.AscendingOrder
         self._actor_colours: dict[int, QIcon] = {}
         self._issue_colours: dict[int, QIcon] = {}
         self._unsigned: set[int] = set()
@@ -82,16 +125,45 @@ class CodingTableModel(QAbstractTableModel):
         """Show ``records``; ``unsigned_issues`` have scales from 0 up, so their values show without a sign."""
         self.beginResetModel()
         self._unsigned = set(unsigned_issues)
-        self._records = records
-        self._haystacks = [
-            " ".join((r.quote, r.actor, r.issue, r.position_label, kind_label(r.kind), attribution_label(r.attribution),
-                      r.document_title, r.coder, r.note)).casefold()
-            for r in records
-        ]
-        self._rows = {record.id: row for row, record in enumerate(records)}
+        self._records = self._sorted(sorted(records, key=_reading_order))
+        self._rows = None
+        self._haystacks = {}
         self._actor_colours = {key: colour_swatch(value) for key, value in actor_colours.items()}
         self._issue_colours = {key: colour_swatch(value) for key, value in issue_colours.items()}
         self.endResetModel()
+
+    def update_records(self, coding_ids: Collection[int], records: list[CodingRecord]) -> None:
+        """Bring the rows of ``coding_ids`` up to date: ``records`` are those of them to list now.
+
+        A coding without a record leaves the table, a record without a row joins it where the sort
+        puts it, and the others change in place (moving when their sort key changed). Selections
+        and other persistent indexes follow their rows.
+        """
+        current = {record.id: record for record in records}
+        for coding_id in sorted(coding_ids):
+            self._haystacks.pop(coding_id, None)
+            row = self.row_of(coding_id)
+            record = current.get(coding_id)
+            if record is None:
+                if row is not None:
+                    self._remove(row)
+            elif row is None:
+                self._insert(record)
+            else:
+                self._replace(row, record)
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Sort the rows by ``column`` (-1: reading order), ties as they stand; persistent indexes follow."""
+        self._sort_column, self._sort_order = column, order
+        self.layoutAboutToBeChanged.emit()
+        persistent = self.persistentIndexList()
+        ids = [self._records[index.row()].id for index in persistent]
+        self._records = self._sorted(self._records)
+        self._rows = None
+        moved = [self.index(self.row_of(coding_id), index.column())
+                 for coding_id, index in zip(ids, persistent, strict=True)]
+        self.changePersistentIndexList(persistent, moved)
+        self.layoutChanged.emit()
 
     def record(self, row: int) -> CodingRecord:
         return self._records[row]
@@ -100,10 +172,16 @@ class CodingTableModel(QAbstractTableModel):
         return list(self._records)
 
     def row_of(self, coding_id: int) -> int | None:
+        if self._rows is None:
+            self._rows = {record.id: row for row, record in enumerate(self._records)}
         return self._rows.get(coding_id)
 
     def haystack(self, row: int) -> str:
-        return self._haystacks[row]
+        record = self._records[row]
+        text = self._haystacks.get(record.id)
+        if text is None:
+            text = self._haystacks[record.id] = _haystack(record)
+        return text
 
     def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
         return 0 if parent.isValid() else len(self._records)
@@ -182,14 +260,76 @@ class CodingTableModel(QAbstractTableModel):
             return f"{record.document_id:09d}:{record.start:012d}"
         return CodingTableModel._display(record, column).casefold()
 
+    # -- keeping the rows sorted -------------------------------------------------------------------
+
+    def _sorted(self, records: list[CodingRecord]) -> list[CodingRecord]:
+        """``records`` stably sorted by the sort column (ties keep their order), or in reading order."""
+        column = self._sort_column
+        if not 0 <= column < len(COLUMNS):
+            return sorted(records, key=_reading_order)
+        return sorted(records, key=lambda record: self._sort_key(record, column),
+                      reverse=self._sort_order == Qt.SortOrder.DescendingOrder)
+
+    def _sort_value(self, record: CodingRecord):
+        column = self._sort_column
+        return self._sort_key(record, column) if 0 <= column < len(COLUMNS) else _reading_order(record)
+
+    def _place_key(self, record: CodingRecord):
+        """Where ``record`` goes: by the sort column's key, ties in reading order (as after a reload)."""
+        value = self._sort_value(record)
+        if not 0 <= self._sort_column < len(COLUMNS):
+            return value
+        if self._sort_order == Qt.SortOrder.DescendingOrder:
+            value = _Descending(value)
+        return value, _reading_order(record)
+
+    def _place(self, record: CodingRecord) -> int:
+        return bisect_left(self._records, self._place_key(record), key=self._place_key)
+
+    def _insert(self, record: CodingRecord) -> None:
+        row = self._place(record)
+        self.beginInsertRows(QModelIndex(), row, row)
+        self._records.insert(row, record)
+        self._rows = None
+        self.endInsertRows()
+
+    def _remove(self, row: int) -> None:
+        self.beginRemoveRows(QModelIndex(), row, row)
+        del self._records[row]
+        self._rows = None
+        self.endRemoveRows()
+
+    def _replace(self, row: int, record: CodingRecord) -> None:
+        target = row
+        if self._sort_value(record) != self._sort_value(self._records[row]):
+            old = self._records.pop(row)
+            target = self._place(record)  # among the other rows
+            self._records.insert(row, old)
+        if target != row:
+            # Qt names the destination as the row to move in front of, counted with the moving row.
+            self.beginMoveRows(QModelIndex(), row, row, QModelIndex(), target if target < row else target + 1)
+            del self._records[row]
+            self._records.insert(target, record)
+            self._rows = None
+            self.endMoveRows()
+        else:
+            self._records[row] = record
+        self.dataChanged.emit(self.index(target, 0), self.index(target, len(COLUMNS) - 1))
+
 
 class CodingFilterProxy(QSortFilterProxyModel):
-    """Keeps rows whose text contains every word typed in the filter field (any column, any case)."""
+    """Keeps rows whose text contains every word typed in the filter field (any column, any case).
+
+    Sorting is the source model's (:meth:`CodingTableModel.sort`): :meth:`sort` passes the column on
+    and the proxy keeps the source's order.
+    """
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self._words: list[str] = []
-        self.setSortRole(SORT_ROLE)
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        self.sourceModel().sort(column, order)
 
     def set_filter_text(self, text: str) -> None:
         if hasattr(self, "beginFilterChange"):  # Qt 6.9 and later
@@ -237,11 +377,13 @@ class CodingsPane(QWidget):
         self.session = session
         self._document_id: int | None = None
         self._whole_project = False
-        self._dirty = True
+        self._dirty = True  # reload when shown
+        self._reload = False  # reload when the timer fires
+        self._changed_codings: set[int] = set()  # update these rows when the timer fires
         self._refresh_timer = QTimer(self)
         self._refresh_timer.setSingleShot(True)
         self._refresh_timer.setInterval(0)
-        self._refresh_timer.timeout.connect(self.refresh)
+        self._refresh_timer.timeout.connect(self._catch_up)
 
         self.document_button = QToolButton(self)
         self.document_button.setText("This document")
@@ -400,7 +542,8 @@ class CodingsPane(QWidget):
     def refresh(self) -> None:
         """Reload the rows from the store, keeping the selection, the current row and the scroll position."""
         self._refresh_timer.stop()
-        self._dirty = False
+        self._dirty = self._reload = False
+        self._changed_codings.clear()
         project = self.session.project
         selected = set(self.selected_coding_ids())
         current = self.table.currentIndex()
@@ -445,10 +588,37 @@ class CodingsPane(QWidget):
             )
 
     def _schedule_refresh(self) -> None:
+        """Reload every row soon."""
+        self._reload = True
+        self._schedule()
+
+    def _schedule(self) -> None:
         if self.isVisible():
             self._refresh_timer.start()
         else:
             self._dirty = True
+
+    def _catch_up(self) -> None:
+        if self._reload or len(self._changed_codings) > MAX_CODINGS_UPDATED:
+            self.refresh()
+        else:
+            self._update_rows()
+
+    def _update_rows(self) -> None:
+        """Bring the rows of the codings changed since the last look up to date (insert, change, remove)."""
+        coding_ids, self._changed_codings = self._changed_codings, set()
+        project = self.session.project
+        if not coding_ids or project is None:
+            return
+        try:
+            records = project.codings.records(CodingFilter(coding_ids=sorted(coding_ids)))
+        except ProjectError as exc:
+            self.session.errorOccurred.emit(str(exc))
+            return
+        if not self._whole_project:
+            records = [record for record in records if record.document_id == self._document_id]
+        self.model.update_records(coding_ids, records)
+        self._update_count()
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
@@ -456,8 +626,14 @@ class CodingsPane(QWidget):
             self.refresh()
 
     def _on_codings_changed(self, document_ids: list) -> None:
-        if self._whole_project or not document_ids or self._document_id in document_ids:
+        if not (self._whole_project or not document_ids or self._document_id in document_ids):
+            return
+        coding_ids = self.session.changed_coding_ids
+        if coding_ids is None or not self.isVisible():
             self._schedule_refresh()
+        else:
+            self._changed_codings.update(coding_ids)
+            self._schedule()
 
     def _on_project_changed(self) -> None:
         self._document_id = None

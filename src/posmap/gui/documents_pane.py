@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from operator import attrgetter
+
 from PySide6.QtCore import (
     QAbstractTableModel,
     QItemSelectionModel,
@@ -40,7 +42,13 @@ SORT_ROLE = Qt.ItemDataRole.UserRole + 2
 
 
 class DocumentTableModel(QAbstractTableModel):
-    """One row per :class:`DocumentSummary`; read-only, refreshed from the store."""
+    """One row per :class:`DocumentSummary`; read-only, refreshed from the store.
+
+    The model keeps its rows sorted itself (:meth:`sort`; the pane's proxy only filters), as a sorting
+    proxy did: :meth:`set_documents` sorts the store's list (by id) by the sort column, and
+    :meth:`sort` sorts the rows as they stand, so ties keep the order of the previous sort. One
+    Python key per row, where a sorting proxy would ask :meth:`data` at every comparison.
+    """
 
     COLUMNS = ("Title", "Author", "Date", "Kind", "Codings")
     TITLE, AUTHOR, DATE, KIND, CODINGS = range(5)
@@ -48,14 +56,52 @@ class DocumentTableModel(QAbstractTableModel):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._rows: list[DocumentSummary] = []
+        self._sort_column = -1
+        self._sort_order = Qt.SortOrder.AscendingOrder
 
     def set_documents(self, rows: list[DocumentSummary]) -> None:
         self.beginResetModel()
-        self._rows = list(rows)
+        self._rows = self._sorted(sorted(rows, key=attrgetter("id")))
         self.endResetModel()
+
+    def update_documents(self, rows: list[DocumentSummary]) -> bool:
+        """Change the rows in place when ``rows`` are the same documents as listed (e.g. only coding
+        counts or details changed), keeping selections; False, changing nothing, when they are not."""
+        current = {summary.id: summary for summary in rows}
+        if len(current) != len(self._rows) or any(summary.id not in current for summary in self._rows):
+            return False
+        changed = [row for row, summary in enumerate(self._rows) if current[summary.id] != summary]
+        if not changed:
+            return True
+        resort = 0 <= self._sort_column < len(self.COLUMNS) and any(
+            self._sort_key(current[self._rows[row].id], self._sort_column)
+            != self._sort_key(self._rows[row], self._sort_column) for row in changed)
+        for row in changed:
+            self._rows[row] = current[self._rows[row].id]
+            self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.COLUMNS) - 1))
+        if resort:
+            self.sort(self._sort_column, self._sort_order)
+        return True
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Sort the rows by ``column`` (-1: by id), ties as they stand; persistent indexes follow."""
+        self._sort_column, self._sort_order = column, order
+        self.layoutAboutToBeChanged.emit()
+        persistent = self.persistentIndexList()
+        ids = [self._rows[index.row()].id for index in persistent]
+        self._rows = self._sorted(self._rows)
+        rows = {summary.id: row for row, summary in enumerate(self._rows)}
+        moved = [self.index(rows[document_id], index.column())
+                 for document_id, index in zip(ids, persistent, strict=True)]
+        self.changePersistentIndexList(persistent, moved)
+        self.layoutChanged.emit()
 
     def document(self, row: int) -> DocumentSummary:
         return self._rows[row]
+
+    def text(self, row: int, column: int) -> str:
+        """What the cell shows, as text."""
+        return str(self._display(self._rows[row], column))
 
     def row_of(self, document_id: int) -> int | None:
         for row, summary in enumerate(self._rows):
@@ -80,12 +126,9 @@ class DocumentTableModel(QAbstractTableModel):
         summary = self._rows[index.row()]
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            return (summary.title, summary.author, summary.date or "", summary.kind, summary.coding_count)[column]
+            return self._display(summary, column)
         if role == SORT_ROLE:
-            if column == self.CODINGS:
-                return summary.coding_count
-            value = (summary.title, summary.author, summary.date or "", summary.kind)[column]
-            return value.casefold()
+            return self._sort_key(summary, column)
         if role == DOCUMENT_ID_ROLE:
             return summary.id
         if role == Qt.ItemDataRole.ToolTipRole and column == self.TITLE:
@@ -95,15 +138,35 @@ class DocumentTableModel(QAbstractTableModel):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
 
+    @staticmethod
+    def _display(summary: DocumentSummary, column: int) -> str | int:
+        return (summary.title, summary.author, summary.date or "", summary.kind, summary.coding_count)[column]
+
+    @classmethod
+    def _sort_key(cls, summary: DocumentSummary, column: int) -> str | int:
+        if column == cls.CODINGS:
+            return summary.coding_count
+        return cls._display(summary, column).casefold()
+
+    def _sorted(self, rows: list[DocumentSummary]) -> list[DocumentSummary]:
+        """``rows`` stably sorted by the sort column (ties keep their order), or by id."""
+        column = self._sort_column
+        if not 0 <= column < len(self.COLUMNS):
+            return sorted(rows, key=attrgetter("id"))
+        return sorted(rows, key=lambda summary: self._sort_key(summary, column),
+                      reverse=self._sort_order == Qt.SortOrder.DescendingOrder)
+
 
 class DocumentFilterModel(QSortFilterProxyModel):
-    """Sorts by raw values and keeps rows where any column contains the filter text."""
+    """Keeps rows where any column contains the filter text; sorting is the source model's."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setSortRole(SORT_ROLE)
         self.setFilterKeyColumn(-1)
         self.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        self.sourceModel().sort(column, order)
 
 
 class DocumentsPane(QWidget):
@@ -115,6 +178,8 @@ class DocumentsPane(QWidget):
 
     documentSelected = Signal(int)  # a document id, or -1 when nothing is selected
     importRequested = Signal()
+
+    FITTED_COLUMNS = (DocumentTableModel.DATE, DocumentTableModel.CODINGS)
 
     EMPTY_TEXT = (
         "No documents yet.\n\nImport text, Markdown, HTML, Word (.docx) and PDF files to start, "
@@ -150,8 +215,8 @@ class DocumentsPane(QWidget):
         header.setSectionResizeMode(DocumentTableModel.TITLE, QHeaderView.ResizeMode.Stretch)
         for column in (DocumentTableModel.AUTHOR, DocumentTableModel.KIND):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
-        for column in (DocumentTableModel.DATE, DocumentTableModel.CODINGS):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        for column in self.FITTED_COLUMNS:
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)  # see _fit_columns
         header.resizeSection(DocumentTableModel.AUTHOR, 85)
         header.resizeSection(DocumentTableModel.KIND, 68)
         header.setMinimumSectionSize(36)
@@ -227,13 +292,17 @@ class DocumentsPane(QWidget):
     def refresh(self) -> None:
         """Reload the list from the store, keeping the selection and the sort order."""
         self._counts_timer.stop()
-        selected = self.selected_document_ids()
-        current = self.current_document_id()
         project = self.session.project
-        self.table.selectionModel().blockSignals(True)
-        self.model.set_documents(project.documents.summaries() if project else [])
-        self._select_ids(selected, current)
-        self.table.selectionModel().blockSignals(False)
+        summaries = project.documents.summaries() if project else []
+        reset = not self.model.update_documents(summaries)
+        if reset:
+            selected = self.selected_document_ids()
+            current = self.current_document_id()
+            self.table.selectionModel().blockSignals(True)
+            self.model.set_documents(summaries)
+            self._select_ids(selected, current)
+            self.table.selectionModel().blockSignals(False)
+        self._fit_columns()
         has_documents = self.model.rowCount() > 0
         self.table.setVisible(has_documents)
         self.empty_box.setVisible(not has_documents)
@@ -242,8 +311,32 @@ class DocumentsPane(QWidget):
         self.filter_edit.setEnabled(has_documents)
         self.import_action.setEnabled(project is not None)
         self._update_actions()
-        if current is not None and current not in self.selected_document_ids():
+        if reset and current is not None and current not in self.selected_document_ids():
             self.documentSelected.emit(self.current_document_id() or -1)
+
+    def _fit_columns(self) -> None:
+        """Size the Date and Codings columns to their widest text or their header, as ResizeToContents
+        would; Qt would ask the model for every role of up to a thousand rows at each change."""
+        header = self.table.horizontalHeader()
+        metrics = self.table.fontMetrics()
+        for column in self.FITTED_COLUMNS:
+            width = header.sectionSizeHint(column)
+            texts = {self.model.text(row, column) for row in range(self.model.rowCount())}
+            if texts:
+                probe = self.proxy.index(0, column)
+                if not probe.isValid():
+                    continue  # the filter hides every row: keep the width until it shows one
+                # The delegate's margins, from one shown cell; the widest text needs the same.
+                shown = self.model.text(self.proxy.mapToSource(probe).row(), column)
+                margins = self.table.sizeHintForIndex(probe).width() - metrics.horizontalAdvance(shown)
+                grid = 1 if self.table.showGrid() else 0
+                width = max(width, max(map(metrics.horizontalAdvance, texts)) + margins + grid)
+            header.resizeSection(column, max(header.minimumSectionSize(), min(width, header.maximumSectionSize())))
+
+    def changeEvent(self, event) -> None:
+        super().changeEvent(event)
+        if event.type() in (event.Type.FontChange, event.Type.StyleChange):
+            self._fit_columns()
 
     def current_document_id(self) -> int | None:
         index = self.table.currentIndex()

@@ -3,11 +3,19 @@
 Widgets never write to the project directly: they push an undoable command through
 :meth:`ProjectSession.push`; commands report what they changed through the signals below,
 and every view refreshes from the store.
+
+A command that adds, edits or deletes particular codings reports them with
+:meth:`ProjectSession.report_coding_changes`: while its ``codingsChanged`` is being delivered,
+:attr:`ProjectSession.changed_coding_ids` names those codings, so that a view holding thousands of
+them (the viewer's highlights, the Codings pane) can re-read just these instead of all of them.
+Every other ``codingsChanged`` (external changes, document and codebook edits) leaves it None and
+views reload.
 """
 
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterable
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -22,6 +30,7 @@ class ProjectSession(QObject):
     documentsChanged = Signal()
     codebookChanged = Signal()
     # The ids of the documents whose codings changed; an empty list means "any document".
+    # ``changed_coding_ids`` may say which codings, while the signal is being delivered.
     codingsChanged = Signal(list)
     errorOccurred = Signal(str)
     # Another process (e.g. ``posmap import`` on the command line) changed the open file.
@@ -34,6 +43,7 @@ class ProjectSession(QObject):
         self.project: Project | None = None
         self.undo_stack = QUndoStack(self)
         self._data_version: int | None = None
+        self._changed_coding_ids: frozenset[int] | None = None
         # PRAGMA data_version changes only when another connection commits, so polling it
         # is cheap and ignores this window's own edits.
         self._watch = QTimer(self)
@@ -84,6 +94,23 @@ class ProjectSession(QObject):
         """Run ``command`` and keep it for undo; returns False when the command failed and was dropped."""
         self.undo_stack.push(command)
         return not getattr(command, "failed", False)
+
+    @property
+    def changed_coding_ids(self) -> frozenset[int] | None:
+        """While ``codingsChanged`` is being delivered for :meth:`report_coding_changes`: the codings
+        that were added, edited or deleted, and no others. None otherwise: any coding of the
+        documents named may have changed."""
+        return self._changed_coding_ids
+
+    def report_coding_changes(self, document_ids: Iterable[int], coding_ids: Iterable[int]) -> None:
+        """Emit ``codingsChanged(document_ids)`` for a change of exactly ``coding_ids`` (each one added,
+        edited or deleted); views may re-read just those codings."""
+        outer = self._changed_coding_ids
+        self._changed_coding_ids = frozenset(coding_ids)
+        try:
+            self.codingsChanged.emit(sorted(set(document_ids)))
+        finally:
+            self._changed_coding_ids = outer
 
     def check_external_changes(self) -> bool:
         """Refresh every view if another process committed to the file since the last look."""

@@ -41,8 +41,11 @@ change). Coded text gets a light tint in its issue's colour (one tint per stretc
 covering codings, deeper where codings overlap) and an underline per coding layer in its issue's
 colour, stacked in lanes where layers overlap. Both are painted for the visible lines only, from a
 :class:`~posmap.gui.highlights.HighlightIndex`, so a 1 MB document with thousands of codings opens
-without laying out the whole text and a new coding costs one index rebuild, not a document
-rebuild. :meth:`DocumentViewer.highlight_selections` gives the painted stretches as
+without laying out the whole text. A coding added, edited or deleted through the undo stack
+updates the index in place (:meth:`HighlightIndex.update`, for just the codings the command
+names) and repaints only the lines it changed; the index is rebuilt when a document opens and
+after any wider change (the codebook, another program writing to the file).
+:meth:`DocumentViewer.highlight_selections` gives the painted stretches as
 ``QTextEdit.ExtraSelection`` objects for inspection. Find matches and the flash after a jump are
 painted the same way. Page starts of paged documents get a "p. N" label in the left margin and
 a thin rule, drawn without adding a character to the text.
@@ -88,13 +91,16 @@ from posmap.gui.highlights import HighlightIndex, Layer
 from posmap.gui.offsets import OffsetMap, qt_text
 from posmap.gui.session import ProjectSession
 from posmap.model import CodingRecord, PageSpan
-from posmap.store import CodingFilter, ProjectError
+from posmap.store import CodingFilter, NotFoundError, ProjectError
 
 MAX_FIND_MATCHES = 10_000
 FLASH_MS = 1200
 LINE_HEIGHT_PERCENT = 150
 GUTTER = 64  # room in the left margin for "p. 123"
 TEXT_COLUMN_CHARS = 86  # a comfortable reading width
+# More changed codings than this (a large delete, say) and the highlights are read again in one go.
+MAX_CODINGS_UPDATED = 100
+UNDERLINE_THICKNESS = 2
 
 
 def _tint(colours: tuple[str, ...], dark: bool) -> QColor:
@@ -151,6 +157,21 @@ class _Page(QTextEdit):
         first = self.cursorForPosition(rect.topLeft()).position()
         last = self.cursorForPosition(rect.bottomRight()).position()
         return first, last
+
+    def update_span(self, qt_start: int, qt_end: int, lanes: int) -> None:
+        """Repaint the lines showing Qt range [qt_start, qt_end), if any of it is in view; ``lanes``
+        underlines may hang below each line."""
+        first, last = self.visible_range()
+        start, end = max(qt_start, first), min(qt_end, last + 1)
+        if start >= end:
+            return
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(start)
+        top = self.cursorRect(cursor).top()
+        cursor.setPosition(end)
+        bottom = self.cursorRect(cursor).bottom()
+        below = 4 + lanes * (UNDERLINE_THICKNESS + 2)
+        self.viewport().update(QRect(0, top, self.viewport().width(), bottom - top + 1 + below))
 
     def line_pieces(self, qt_start: int, qt_end: int, first: int, last: int):
         """(x1, x2, top, height, baseline) in viewport coordinates for each line piece of [qt_start, qt_end)."""
@@ -243,7 +264,7 @@ class _Page(QTextEdit):
 
     def _paint_underlines(self, painter: QPainter, layers: list[Layer], first: int, last: int) -> None:
         dark = self._viewer.is_dark()
-        thickness = 2
+        thickness = UNDERLINE_THICKNESS
         for layer in layers:
             painter.setPen(QPen(_line_colour(layer.colour, dark), thickness))
             offset = 3 + layer.lane * (thickness + 2)
@@ -707,9 +728,37 @@ class DocumentViewer(QWidget):
             self._flash = None
             self.text_view.viewport().update()
 
+    def _update_highlights(self, coding_ids: frozenset[int]) -> None:
+        """Re-read just these codings (added, edited or deleted) and repaint where their highlights changed."""
+        project = self.session.project
+        if project is None or self._index is None:
+            return
+        spans = []
+        try:
+            for coding_id in sorted(coding_ids):
+                try:
+                    coding = project.codings.get(coding_id)
+                    passage = project.codings.passage(coding.passage_id)
+                except NotFoundError:
+                    continue  # deleted
+                if passage.document_id == self._document_id:
+                    spans.append((coding_id, passage.id, passage.start, passage.end, coding.issue_id))
+        except ProjectError as exc:
+            self.session.errorOccurred.emit(str(exc))
+            return
+        changed = self._index.update(coding_ids, spans)
+        if changed is not None:
+            self.text_view.update_span(*changed, self._index.lane_count)
+        self._update_header()
+
     def _on_codings_changed(self, document_ids: list) -> None:
-        if self._document_id is not None and (not document_ids or self._document_id in document_ids):
+        if self._document_id is None or (document_ids and self._document_id not in document_ids):
+            return
+        coding_ids = self.session.changed_coding_ids
+        if coding_ids is None or self._index is None or len(coding_ids) > MAX_CODINGS_UPDATED:
             self.refresh_highlights()
+        else:
+            self._update_highlights(coding_ids)
 
     def _on_documents_changed(self) -> None:
         project = self.session.project

@@ -6,9 +6,10 @@ valid. Coding a passage may also create the actor or issue it names ("Create act
 coding popup): the new entry is made in the same transaction and taken back by the same undo,
 so one Ctrl+Z removes both and a failure leaves nothing behind.
 
-Every command emits ``session.codingsChanged([document_id])`` after it runs (and
-``codebookChanged`` when it created an entry); a command the store refuses reports the reason
-through ``session.errorOccurred`` and drops off the stack (see :class:`ProjectCommand`).
+Every command emits ``session.codingsChanged([document_id])`` after it runs, through
+:meth:`ProjectSession.report_coding_changes` so that views can update just the codings it names
+(and ``codebookChanged`` first when it created an entry); a command the store refuses reports
+the reason through ``session.errorOccurred`` and drops off the stack (see :class:`ProjectCommand`).
 """
 
 from __future__ import annotations
@@ -72,10 +73,18 @@ class _CodingCommand(ProjectCommand):
         self.document_ids = sorted(set(document_ids))
         self.new_entries = new_entries or _NewEntries(None, None)
 
+    def changed_coding_ids(self) -> list[int]:
+        """The codings this command adds, edits or deletes (empty when not known yet)."""
+        raise NotImplementedError
+
     def notify(self) -> None:
         if self.new_entries:
             self.session.codebookChanged.emit()
-        self.session.codingsChanged.emit(list(self.document_ids))
+        coding_ids = self.changed_coding_ids()
+        if coding_ids:
+            self.session.report_coding_changes(self.document_ids, coding_ids)
+        else:
+            self.session.codingsChanged.emit(list(self.document_ids))
 
 
 def _validated(coding: Coding) -> Coding:
@@ -120,6 +129,9 @@ class AddCodingCommand(_CodingCommand):
             project.codings.delete(self.coding_id)
             self.new_entries.remove(project)
 
+    def changed_coding_ids(self) -> list[int]:
+        return [self.coding_id] if self.coding_id is not None else []
+
 
 class EditCodingCommand(_CodingCommand):
     """Change a coding's actor, issue, position, kind, attribution, confidence or note (not its passage)."""
@@ -143,6 +155,9 @@ class EditCodingCommand(_CodingCommand):
         with project.transaction():
             project.codings.update(self.before)
             self.new_entries.remove(project)
+
+    def changed_coding_ids(self) -> list[int]:
+        return [self.coding_id]
 
 
 class DeleteCodingsCommand(_CodingCommand):
@@ -168,3 +183,6 @@ class DeleteCodingsCommand(_CodingCommand):
         with project.transaction():
             for passage, coding in self.saved:
                 project.codings.restore(passage, coding)
+
+    def changed_coding_ids(self) -> list[int]:
+        return list(self.coding_ids)
