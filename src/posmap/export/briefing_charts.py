@@ -13,9 +13,8 @@ from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import Paragraph
 
-from posmap.export.briefing_layout import OrphanFreeTable
+from posmap.export.briefing_layout import CachedParagraph, OrphanFreeTable
 from posmap.export.briefing_style import (
     ACCENT,
     DIVERGING,
@@ -119,8 +118,8 @@ def heat_map_tables(columns: Sequence[HeatColumn], rows: Sequence[HeatRow], widt
 def _heat_table(columns: Sequence[HeatColumn], rows: Sequence[HeatRow], offset: int,
                 column_width: float) -> OrphanFreeTable:
     s = styles()
-    header = [Paragraph("Actor", s.cell_head)] + [
-        Paragraph(f'<a href="#{c.key}">{markup(clip(c.name, 70))}</a>', s.cell_head_center) for c in columns
+    header = [CachedParagraph("Actor", s.cell_head)] + [
+        CachedParagraph(f'<a href="#{c.key}">{markup(clip(c.name, 70))}</a>', s.cell_head_center) for c in columns
     ]
     data: list[list] = [header]
     commands: list[tuple] = [
@@ -140,17 +139,17 @@ def _heat_table(columns: Sequence[HeatColumn], rows: Sequence[HeatRow], offset: 
     for r, row in enumerate(rows, start=1):
         name_style = s.cell_bold if row.depth == 0 else s.cell
         indent = "&nbsp;" * (3 * row.depth)
-        line: list = [Paragraph(indent + markup(clip(row.name, 60)), name_style)]
+        line: list = [CachedParagraph(indent + markup(clip(row.name, 60)), name_style)]
         for c, column in enumerate(columns, start=1):
             cell = row.cells[offset + c - 1]
             if cell is None:
-                line.append(Paragraph("–", s.heat_cell))
+                line.append(CachedParagraph("–", s.heat_cell))
                 continue
             colour = position_colour(cell.value, column.scale)
             commands.append(("BACKGROUND", (c, r), (c, r), colour))
             dark = _luminance(colour) < 0.5
             mark = " ‡" if cell.contested else ""
-            line.append(Paragraph(
+            line.append(CachedParagraph(
                 f'<font color="{"#FFFFFF" if dark else "#1D232A"}">'
                 f"{_breakable(markup(clip(cell.label, 48)), column_width - 8)}{mark}</font><br/>"
                 f'<font size="6" color="{"#E8EDF2" if dark else "#4A545E"}">'

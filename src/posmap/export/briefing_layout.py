@@ -1,5 +1,11 @@
 """Pages of a briefing: the document template, running header and footer, headings that feed
 the contents and the PDF outline, and "page X of Y".
+
+Layout takes two passes. The first only places the flowables, drawing nothing, to learn on which
+page each heading lands and how many pages there are; the second draws the document with those
+numbers. The contents page can be that quick because its lines are known before layout (they are
+the story's headings): seeded with them, it has its final length from the first pass on, so the
+page numbers found in the first pass hold in the second.
 """
 
 from __future__ import annotations
@@ -10,8 +16,10 @@ from typing import Any
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph, Table
 from reportlab.platypus.tableofcontents import TableOfContents
+from reportlab.rl_config import _FUZZ
 
 from posmap.export.briefing_style import (
     ACCENT,
@@ -31,7 +39,34 @@ class RenderCancelled(Exception):
     """The caller asked to stop while the briefing was being laid out."""
 
 
-class Heading(Paragraph):
+class CachedParagraph(Paragraph):
+    """A paragraph that keeps its line breaks for the width it was last wrapped to.
+
+    Platypus wraps one paragraph many times at the same width: when a KeepTogether group or a
+    table measures its content and again when the frame places it or the table draws it, and so
+    once more in every layout pass. Breaking the lines is most of a paragraph's cost and depends
+    only on its text, its style and the width, so a wrap at the width of the last one reuses
+    that result. Splitting a paragraph makes new ones, which wrap afresh.
+    """
+
+    _WRAP_RESULTS = ("width", "height", "blPara", "_wrapWidths", "_width_max", "_splitLongWordCount",
+                     "_hyphenations")
+    """The attributes ``Paragraph.wrap`` sets; drawing and splitting read them."""
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803 - reportlab's names
+        if availWidth < _FUZZ:
+            return super().wrap(availWidth, availHeight)
+        cached = self.__dict__.get("_wrapped")
+        if cached is not None and cached[0] == availWidth:
+            self.__dict__.update(cached[1])
+        else:
+            super().wrap(availWidth, availHeight)
+            self._wrapped = (availWidth, {name: self.__dict__[name] for name in self._WRAP_RESULTS
+                                          if name in self.__dict__})
+        return self.width, self.height
+
+
+class Heading(CachedParagraph):
     """A section heading that becomes a bookmark, an outline entry and (optionally) a contents line.
 
     ``label`` is the plain text used for the outline and contents; the paragraph itself is
@@ -45,6 +80,14 @@ class Heading(Paragraph):
         self.outline_key = key
         self.outline_level = level
         self.in_contents = in_contents
+
+    def split(self, availWidth: float, availHeight: float) -> list:  # noqa: N803 - reportlab's names
+        """Never break a heading across pages: at the foot of a page it moves on whole.
+
+        A long name can make a heading three or more lines; split, its bookmark and contents line
+        would point at the wrong half (and reportlab rebuilds the halves through ``__init__``).
+        """
+        return []
 
 
 class Anchor(Flowable):
@@ -131,6 +174,43 @@ def contents_table() -> TableOfContents:
     return toc
 
 
+def expected_contents(story: list[Flowable]) -> list[tuple[int, str, int, str]]:
+    """The contents lines the headings in ``story`` will produce, with 0 for their unknown pages.
+
+    They are what :meth:`BriefingDocTemplate.afterFlowable` reports for each heading once it is
+    placed; page numbers are drawn beside the lines, so they do not change the contents' length.
+    Only headings at the top level of the story are seen: one inside another flowable would
+    lengthen the contents after the first pass and so cost a pass more, never a wrong number.
+    """
+    return [(flowable.outline_level, flowable.text, 0, flowable.outline_key)
+            for flowable in story if isinstance(flowable, Heading) and flowable.in_contents]
+
+
+class LayoutCanvas(Canvas):
+    """The canvas of a layout-only pass: it is never saved, so nothing is drawn on it."""
+
+
+class BodyFrame(Frame):
+    """The text frame of every page; on a :class:`LayoutCanvas` it places flowables without drawing them."""
+
+    def _add(self, flowable: Flowable, canv: Canvas, trySplit: int = 0) -> int:  # noqa: N803 - reportlab's names
+        if not isinstance(canv, LayoutCanvas):
+            return super()._add(flowable, canv, trySplit)
+        # Frame._add measures, places and then draws the flowable; shadowing drawOn on the instance
+        # leaves out the drawing. (Through object's methods, as reportlab's Drawing vets its attributes.)
+        object.__setattr__(flowable, "drawOn", _draw_nothing)
+        try:
+            return super()._add(flowable, canv, trySplit)
+        finally:
+            object.__delattr__(flowable, "drawOn")
+
+    add = _add
+
+
+def _draw_nothing(*args: Any, **kwargs: Any) -> None:
+    pass
+
+
 FlowableHook = Callable[[int, int], None]
 
 
@@ -164,6 +244,8 @@ class BriefingDocTemplate(BaseDocTemplate):
         self._cancelled = cancelled
         self._flowables_done = 0
         self._story_length = 0
+        self._in_passes = False
+        self._passes = 0
         super().__init__(
             target,
             pagesize=pagesize,
@@ -175,8 +257,8 @@ class BriefingDocTemplate(BaseDocTemplate):
             initialFontName=SANS,
             **metadata,
         )
-        frame = Frame(self.leftMargin, self.bottomMargin, self.width, self.height, id="body",
-                      leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+        frame = BodyFrame(self.leftMargin, self.bottomMargin, self.width, self.height, id="body",
+                          leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
         self.addPageTemplates([
             PageTemplate(id="title", frames=[frame], onPage=self._draw_title_page),
             # The header names the page's section, known only once the page is filled.
@@ -185,10 +267,36 @@ class BriefingDocTemplate(BaseDocTemplate):
 
     # -- build hooks ---------------------------------------------------------------------------
 
+    def multiBuild(self, story: list, maxPasses: int = 10, **kwargs: Any) -> int:  # type: ignore[override]  # noqa: N802, N803
+        """Lay ``story`` out once without drawing, then draw it with the page numbers found.
+
+        Contents tables in the story are seeded with the lines of its headings first (see the
+        module docstring). Should a drawing pass still find other page numbers than it used, reportlab's
+        multiBuild makes another pass, as it would without seeding. Returns the number of passes.
+        """
+        contents = expected_contents(story)
+        for flowable in story:
+            if isinstance(flowable, TableOfContents):
+                flowable.clearEntries()
+                flowable.addEntries(contents)
+        self._passes = 0
+        self._in_passes = True
+        try:
+            return super().multiBuild(story, maxPasses, **kwargs)
+        finally:
+            self._in_passes = False
+
     def build(self, flowables: list, **kwargs: Any) -> None:  # type: ignore[override]
         self._flowables_done = 0
         self._story_length = len(flowables)
+        self._passes += 1
+        if self._in_passes and self._passes == 1:
+            # The first pass only lays out; _allSatisfied never lets it be the one saved.
+            kwargs["canvasmaker"] = LayoutCanvas
         super().build(flowables, **kwargs)
+
+    def _allSatisfied(self) -> int:  # noqa: N802 - reportlab's hook
+        return int(not isinstance(self.canv, LayoutCanvas) and super()._allSatisfied())
 
     def afterPage(self) -> None:  # noqa: N802 - reportlab's hook
         self.page_count.counted = self.page
@@ -242,6 +350,8 @@ class BriefingDocTemplate(BaseDocTemplate):
         self._draw_marking(canvas, base - 0.5)
 
     def _draw_title_page(self, canvas, doc) -> None:
+        if isinstance(canvas, LayoutCanvas):
+            return
         canvas.saveState()
         width, height = self.pagesize
         self._draw_marking(canvas, height - 14 * mm)
@@ -251,6 +361,8 @@ class BriefingDocTemplate(BaseDocTemplate):
         canvas.restoreState()
 
     def _draw_body_page(self, canvas, doc) -> None:
+        if isinstance(canvas, LayoutCanvas):
+            return
         canvas.saveState()
         width, height = self.pagesize
         left, right = self.leftMargin, width - self.rightMargin

@@ -113,6 +113,35 @@ def fit_width(text: str, font: str, size: float, width: float) -> str:
     return text.rstrip() + "…"
 
 
+class _WordMeasuringTTFont(TTFont):
+    """A TrueType font that remembers the widths of the short strings it has measured.
+
+    Wrapping and drawing a paragraph measure it word by word, and without reportlab's optional C
+    accelerator each measurement sums the widths of the characters in Python: in a long briefing
+    a large part of the layout time, spent on the same common words again and again. The width
+    at one point size is remembered; other sizes scale it, as reportlab does.
+    """
+
+    _LONGEST_REMEMBERED = 40
+    """Longer strings are whole lines, which rarely come again."""
+    _MOST_REMEMBERED = 100_000
+
+    def __init__(self, name: str, filename: str) -> None:
+        super().__init__(name, filename)
+        self._widths_at_1000: dict[str | bytes, float] = {}
+
+    def stringWidth(self, text: str | bytes, size: float, encoding: str = "utf8") -> float:  # noqa: N802 - reportlab's name
+        if len(text) > self._LONGEST_REMEMBERED:
+            return super().stringWidth(text, size, encoding)
+        width = self._widths_at_1000.get(text)
+        if width is None:
+            if len(self._widths_at_1000) >= self._MOST_REMEMBERED:
+                self._widths_at_1000.clear()
+            # reportlab computes 0.001 * size * (sum of glyph widths); at size 1000 that is the sum itself.
+            width = self._widths_at_1000[text] = super().stringWidth(text, 1000, encoding)
+        return 0.001 * size * width
+
+
 @cache
 def register_fonts() -> None:
     """Register and embed the DejaVu Sans and Serif families, so <b> and <i> pick the right face."""
@@ -121,7 +150,7 @@ def register_fonts() -> None:
         faces = (family, f"{family}-Bold", f"{family}-Italic", f"{family}-BoldItalic")
         for face, file_name in zip(faces, names, strict=True):
             with as_file(fonts / file_name) as path:
-                pdfmetrics.registerFont(TTFont(face, str(Path(path))))
+                pdfmetrics.registerFont(_WordMeasuringTTFont(face, str(Path(path))))
         pdfmetrics.registerFontFamily(
             family, normal=faces[0], bold=faces[1], italic=faces[2], boldItalic=faces[3]
         )
