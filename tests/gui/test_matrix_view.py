@@ -12,8 +12,9 @@ import pytest
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QFileDialog
 
-from posmap.analysis import Stat
-from posmap.gui.matrix_model import CONTESTED_ROLE, LINES_ROLE, VALUE_ROLE
+from posmap.analysis import ScaleBasis, Stat
+from posmap.analysis.bargaining import nearest_point
+from posmap.gui.matrix_model import CONTESTED_ROLE, LINES_ROLE, VALUE_ROLE, position_words
 from posmap.gui.matrix_view import MatrixView, export_file_name
 from posmap.gui.session import ProjectSession
 from posmap.model import Actor, Coding, Document, Issue, PageSpan, Passage, Scale
@@ -111,9 +112,10 @@ def test_cells_show_the_position_label_and_count_and_mark_contested_cells(view) 
     assert cell_text(view, "Kestria", "Ceasefire") == "strongly supports · 1"
     assert cell_text(view, "Valdoria", "Prisoners") == "full exchange · 1"  # a custom scale's own words
     assert index_of(view, "Valdoria", "Prisoners").data(LINES_ROLE) == ("full exchange", "1 coding")
-    # −2 and +1 from two documents: the mean (−0.5) lies between points, and the sources disagree.
+    # −2 and +1 from two documents: the mean (−0.5) lies halfway between two points and reads as the
+    # one nearer the centre; the sources disagree.
     contested = index_of(view, "Valdoria", "Ceasefire")
-    assert contested.data(Qt.ItemDataRole.DisplayRole) == "≈ opposes · 2 ⚑"
+    assert contested.data(Qt.ItemDataRole.DisplayRole) == "≈ neutral/ambivalent · 2 ⚑"
     assert contested.data(VALUE_ROLE) == pytest.approx(-0.5)
     assert contested.data(CONTESTED_ROLE) is True
     assert index_of(view, "Kestria", "Ceasefire").data(CONTESTED_ROLE) is False
@@ -190,7 +192,7 @@ def test_attribution_filter_changes_the_counts(qtbot, view) -> None:
     assert view.filters_button.text() == "Filters (1)"
     assert "4 of 5 codings" in view.status_label.text()
     wait_recompute(qtbot, view, view.clear_filters)
-    assert cell_text(view, "Valdoria", "Ceasefire") == "≈ opposes · 2 ⚑"
+    assert cell_text(view, "Valdoria", "Ceasefire") == "≈ neutral/ambivalent · 2 ⚑"
 
 
 def test_document_and_date_filters(qtbot, view) -> None:
@@ -367,3 +369,12 @@ def test_wired_into_the_main_window_jumps_to_the_passage_in_the_viewer(qtbot, wi
     assert window.viewer.document_id == 3
     assert window.viewer.selected_span() == (start, start + len(KESTRIA))
     assert window.viewer.text_view.textCursor().selectedText() == KESTRIA
+
+
+@pytest.mark.parametrize(("mean", "expected"), [(0.5, 0), (-0.5, 0), (1.5, 1), (-1.5, -1), (1.4, 1), (1.6, 2)])
+def test_a_mean_between_two_points_reads_as_the_briefing_reads_it(mean: float, expected: int) -> None:
+    # Ties go to the point nearer the scale's centre, in the heat map as in the briefing.
+    scale = Scale.agreement()
+    basis = ScaleBasis(scale=scale, step=1.0)
+    assert position_words(mean, basis) == f"≈ {scale.label_for(expected)}"
+    assert position_words(mean, basis) == f"≈ {scale.label_for(nearest_point(mean, scale))}"

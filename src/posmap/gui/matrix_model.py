@@ -44,6 +44,7 @@ from PySide6.QtWidgets import (
 )
 
 from posmap.analysis import Axis, Catalogue, CellStats, PositionMatrix, ScaleBasis, Stat
+from posmap.analysis.bargaining import nearest_point
 from posmap.gui.coding_text import attribution_label, kind_label, one_line, position_text, source_text
 from posmap.model import CodingRecord, CodingRow, Scale
 
@@ -153,8 +154,9 @@ def readable_text_colour(background: QColor) -> QColor:
 
 
 def nearest_label(scale: Scale, value: float) -> str:
-    """The label of the scale point closest to ``value`` (the lower one on a tie)."""
-    return min(scale.points, key=lambda p: (abs(p.value - value), p.value)).label
+    """The label of the scale point closest to ``value``; a tie goes to the point nearer the scale's
+    centre, as in the briefing (:func:`~posmap.analysis.bargaining.nearest_point`)."""
+    return scale.label_for(nearest_point(value, scale)) or ""
 
 
 def number_text(value: float, basis: ScaleBasis, *, whole: bool = False) -> str:
