@@ -1,8 +1,9 @@
 """Coding, editing and deleting update the viewer's highlights and the panes in place, exactly as a reload would.
 
 Every test drives the real main window. After each change it checks that the incremental path ran
-(the viewer kept its highlight index, the tables were not reset) and that what it produced equals
-what a full rebuild from the file gives; changes from another program still reload everything.
+(the viewer kept its highlight index, the tables and trees were not reset, the Documents pane read
+just the documents named) and that what it produced equals what a full rebuild from the file gives;
+changes from another program still reload everything.
 """
 
 from __future__ import annotations
@@ -11,15 +12,18 @@ import hashlib
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QPoint, QRect, QSortFilterProxyModel, Qt
+import shiboken6
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPoint, QRect, QSortFilterProxyModel, Qt
 from PySide6.QtWidgets import QApplication
 
+from posmap.gui.codebook_pane import ENTRY_ID_ROLE, CodebookPane
 from posmap.gui.codings_pane import ACTOR, COLUMNS, ISSUE, POSITION, QUOTE, SORT_ROLE, CodingTableModel
 from posmap.gui.commands.codings import AddCodingCommand, DeleteCodingsCommand, EditCodingCommand
-from posmap.gui.documents_pane import DocumentTableModel
+from posmap.gui.documents_pane import DocumentsPane, DocumentTableModel
 from posmap.gui.highlights import HighlightIndex
 from posmap.model import Actor, Coding, Document, Issue, Passage, Scale
 from posmap.store import CodingFilter, Project
+from posmap.store.documents import DocumentRepository
 
 TEXT = (
     "Заява 😀🇺🇦 делегації. Kestria demands a ceasefire now. Norvald rejects the ceasefire proposal. "
@@ -397,3 +401,238 @@ def test_a_hidden_codings_pane_reloads_when_shown_again(main, qtbot) -> None:
     main.codings_dock.show()
     qtbot.waitUntil(lambda: pane.model.row_of(command.coding_id) is not None)
     assert_rows_as_reloaded(pane)
+
+
+# -- the Documents pane and the Codebook pane catch up on the entries named ------------------------
+
+
+def spy_on_summaries(monkeypatch) -> list:
+    """Record the ``document_ids`` of every ``DocumentRepository.summaries`` call (None: the full list)."""
+    calls: list = []
+    summaries = DocumentRepository.summaries
+
+    def recorded(self, document_ids=None):
+        calls.append(None if document_ids is None else sorted(document_ids))
+        return summaries(self, document_ids)
+
+    monkeypatch.setattr(DocumentRepository, "summaries", recorded)
+    return calls
+
+
+def shown_documents(pane) -> list[list]:
+    """What the Documents table shows, row by row, and its tooltips."""
+    proxy = pane.proxy
+    return [[proxy.index(row, column).data() for column in range(len(DocumentTableModel.COLUMNS))]
+            + [proxy.index(row, 0).data(Qt.ItemDataRole.ToolTipRole)] for row in range(proxy.rowCount())]
+
+
+def test_the_documents_pane_reads_just_the_documents_whose_codings_changed(main, qtbot, monkeypatch) -> None:
+    pane = main.documents_pane
+    pane.table.sortByColumn(DocumentTableModel.CODINGS, Qt.SortOrder.DescendingOrder)
+    pane.select_document(2)
+    resets = Resets(main)
+    reads = spy_on_summaries(monkeypatch)
+
+    def as_fresh() -> list[list]:
+        """What a pane made now shows, sorted the same way (its own reads are not counted)."""
+        fresh = DocumentsPane(main.session)
+        fresh.table.sortByColumn(DocumentTableModel.CODINGS, Qt.SortOrder.DescendingOrder)
+        shown = shown_documents(fresh)
+        shiboken6.delete(fresh)  # no longer listening to the session
+        del reads[-1]
+        return shown
+
+    def check(expected_reads: list) -> None:
+        expected = as_fresh()
+        qtbot.waitUntil(lambda: shown_documents(pane) == expected)
+        assert reads == expected_reads
+        assert resets.documents == 0 and pane.selected_document_ids() == [2]
+        reads.clear()
+
+    add(main, "Kestria agrees", 1, 1, 1, document_id=2)
+    check([[2]])
+    delete = DeleteCodingsCommand(main.session, [1, 2, 9])  # two in the statement, one in the interview
+    push(main, delete)
+    check([[1, 2]])
+    assert [row[DocumentTableModel.CODINGS] for row in shown_documents(pane)] == [6, 1]
+    stack = main.session.undo_stack
+    stack.undo()  # the delete
+    check([[1, 2]])
+    stack.undo()  # the coding in the interview
+    check([[2]])
+    stack.redo()
+    check([[2]])
+    # Several codings in a burst: one read, of the documents named.
+    add(main, "says Norvald", 2, 2, 1, document_id=2)
+    add(main, "Lumeria stays silent on sanctions", 3, 2, 0)
+    check([[1, 2]])
+    # A change from another program names no document: the whole list is read.
+    with Project.open(main.session.path) as other:
+        other.codings.delete(4)
+    assert main.session.check_external_changes()
+    check([None])
+
+
+def test_a_document_the_list_does_not_hold_yet_makes_it_read_the_whole_list(main, qtbot, monkeypatch) -> None:
+    pane = main.documents_pane
+    with Project.open(main.session.path) as other:  # not noticed yet: the window's watch has not looked
+        third = other.documents.add(Document(title="Communiqué", sha256=hashlib.sha256(b"3").hexdigest(),
+                                             text=OTHER))
+    reads = spy_on_summaries(monkeypatch)
+    add(main, "Kestria agrees", 1, 1, 1, document_id=third)
+    qtbot.waitUntil(lambda: pane.model.row_of(third) is not None)
+    assert reads == [[third], None]
+    assert pane.model.document(pane.model.row_of(third)).coding_count == 1
+
+
+def codebook_rows(section) -> list[tuple]:
+    """Each entry of a codebook tree in order: depth, id, name, count, tooltip."""
+    model, rows = section.model, []
+
+    def walk(parent: QModelIndex, depth: int) -> None:
+        for row in range(model.rowCount(parent)):
+            name = model.index(row, 0, parent)
+            rows.append((depth, name.data(ENTRY_ID_ROLE), name.data(), name.siblingAtColumn(1).data(),
+                         name.data(Qt.ItemDataRole.ToolTipRole)))
+            walk(name, depth + 1)
+
+    walk(QModelIndex(), 0)
+    return rows
+
+
+@pytest.fixture
+def nested(main):
+    """The main window with an actor nested in Kestria and an issue nested in Ceasefire, both with codings."""
+    project = main.session.project
+    army = project.actors.add(Actor(name="Kestrian army", parent_id=1))
+    truce = project.issues.add(Issue(name="Truce lines", parent_id=1))
+    project.codings.add(passage("Kestria demands a ceasefire now"), Coding(actor_id=army, issue_id=truce, position=1))
+    main.session.notify_all()
+    return main, army, truce
+
+
+def test_the_codebook_pane_changes_the_counts_of_the_entries_named_in_place(nested, qtbot, monkeypatch) -> None:
+    main, army, truce = nested
+    pane, session = main.codebook_pane, main.session
+    actors, issues = pane.actors, pane.issues
+    actors.tree.collapse(actors.model.index_of(1))
+    actors.select(2)
+    issues.select(truce)
+    # A rebuild of the trees would invalidate these.
+    kept = [QPersistentModelIndex(section.model.index_of(entry_id))
+            for section, entry_id in ((actors, 1), (actors, army), (issues, 1), (issues, 2))]
+
+    def check() -> None:
+        """The trees show what panes made now show, and are the same trees, collapsed and selected as before."""
+        fresh = CodebookPane(session)
+        expected = codebook_rows(fresh.actors), codebook_rows(fresh.issues)
+        shiboken6.delete(fresh)
+        qtbot.waitUntil(lambda: (codebook_rows(actors), codebook_rows(issues)) == expected)
+        assert all(index.isValid() for index in kept)
+        assert not actors.tree.isExpanded(actors.model.index_of(1))
+        assert issues.tree.isExpanded(issues.model.index_of(1))
+        assert (actors.current_id(), issues.current_id()) == (2, truce)
+
+    def count(section, entry_id: int) -> str:
+        return section.model.index_of(entry_id).siblingAtColumn(1).data()
+
+    # Counts are of the codings coded to the entry itself, not to the entries nested in it.
+    assert (count(actors, 1), count(actors, army), count(issues, 1), count(issues, truce)) == ("4", "1", "7", "1")
+    coded = add(main, "Lumeria stays silent on sanctions", army, truce, 1)
+    check()
+    assert (count(actors, 1), count(actors, army), count(issues, 1), count(issues, truce)) == ("4", "2", "7", "2")
+    before = session.project.codings.get(1)  # Kestria on the ceasefire
+    push(main, EditCodingCommand(session, before, before.model_copy(update={"actor_id": army, "issue_id": 2}), 1))
+    check()
+    assert (count(actors, 1), count(actors, army), count(issues, 1), count(issues, 2)) == ("3", "3", "6", "3")
+    push(main, DeleteCodingsCommand(session, [coded.coding_id, 2, 6, 9]))
+    check()
+    for step in (session.undo_stack.undo, session.undo_stack.undo, session.undo_stack.undo,
+                 session.undo_stack.redo, session.undo_stack.redo, session.undo_stack.redo):
+        step()
+        check()
+    # Many entries named: their counts are read in one query, and still changed in place.
+    monkeypatch.setattr("posmap.gui.codebook_pane.MAX_ENTRIES_RECOUNTED", 1)
+    session.undo_stack.undo()
+    check()
+    # A change from another program names no entry: the trees are rebuilt.
+    with Project.open(session.path) as other:
+        other.codings.delete(4)
+    assert session.check_external_changes()
+    qtbot.waitUntil(lambda: not any(index.isValid() for index in kept))
+    fresh = CodebookPane(session)
+    assert (codebook_rows(actors), codebook_rows(issues)) == (codebook_rows(fresh.actors), codebook_rows(fresh.issues))
+    shiboken6.delete(fresh)
+
+
+# -- the viewer builds its highlights once for a codebook change with codings ------------------------
+
+
+class IndexWork:
+    """Counts the highlight index builds and in-place updates of every viewer."""
+
+    def __init__(self, monkeypatch) -> None:
+        self.builds = self.updates = 0
+        build, update = HighlightIndex.__init__, HighlightIndex.update
+
+        def counted_build(index, *args, **kwargs):
+            self.builds += 1
+            build(index, *args, **kwargs)
+
+        def counted_update(index, *args, **kwargs):
+            self.updates += 1
+            return update(index, *args, **kwargs)
+
+        monkeypatch.setattr(HighlightIndex, "__init__", counted_build)
+        monkeypatch.setattr(HighlightIndex, "update", counted_update)
+
+    def take(self) -> tuple[int, int]:
+        counts, self.builds, self.updates = (self.builds, self.updates), 0, 0
+        return counts
+
+
+def test_coding_with_a_new_issue_builds_the_highlights_once_in_its_colour(main, qtbot, monkeypatch) -> None:
+    session, viewer = main.session, main.viewer
+    work = IndexWork(monkeypatch)
+    command = AddCodingCommand(session, passage("Lumeria stays silent on sanctions"),
+                               Coding(actor_id=0, issue_id=0, position=1),
+                               new_actor=Actor(name="Ostmark"), new_issue=Issue(name="Water", color="#7A3E9D"))
+    start = span_of("Lumeria stays silent")[0]
+    for step, coded in ((lambda: push(main, command), True), (session.undo_stack.undo, False),
+                        (session.undo_stack.redo, True)):
+        step()
+        assert (command.coding_id in viewer.coding_ids_at(start)) == coded  # at once, not after the event loop
+        assert work.take() == (1, 0)
+        qtbot.wait(20)
+        assert work.take() == (0, 0)  # and nothing more when the event loop runs
+        assert_highlights_as_rebuilt(main)
+        work.take()
+    [layer] = [layer for layer in viewer._index.layers if command.coding_id in layer.coding_ids]
+    assert layer.colour == "#7A3E9D"
+    codebook = main.codebook_pane
+    qtbot.waitUntil(lambda: codebook.actors.model.index_of(command.new_entries.actor_id).isValid())
+    assert codebook.actors.model.index_of(command.new_entries.actor_id).siblingAtColumn(1).data() == "1"
+
+
+def test_a_codebook_edit_builds_the_highlights_once(main, qtbot, monkeypatch) -> None:
+    from posmap.gui.commands.codebook import recolour_command
+
+    session, viewer = main.session, main.viewer
+    work = IndexWork(monkeypatch)
+    push(main, recolour_command(session, session.project.issues.get(2), "#112233"))
+    assert {layer.colour for layer in viewer._index.layers if layer.issue_id == 2} == {"#112233"}
+    assert work.take() == (1, 0)
+    session.notify_all()  # as after an import
+    assert work.take() == (1, 0)
+    # Alone, a codebook change rebuilds when the event loop runs, once however often it came.
+    with Project.open(session.path) as other:
+        issue = other.issues.get(1)
+        other.issues.update(issue.model_copy(update={"color": "#445566"}))
+    for _ in range(3):
+        session.codebookChanged.emit()
+    assert work.take() == (0, 0)
+    qtbot.waitUntil(lambda: work.builds > 0)
+    qtbot.wait(20)
+    assert work.take() == (1, 0)
+    assert {layer.colour for layer in viewer._index.layers if layer.issue_id == 1} == {"#445566"}
+    assert_highlights_as_rebuilt(main)

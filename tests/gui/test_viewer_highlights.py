@@ -20,7 +20,8 @@ def spans(draw):
         start = draw(st.integers(0, len(TEXT) - 1))
         end = draw(st.integers(start + 1, len(TEXT)))
         passage_id = draw(st.integers(1, 6))
-        rows.append((coding_id, passage_id * 1000 + start * 100 + end, start, end, draw(st.integers(1, 3))))
+        # One span per passage id: start * 100 + end stays below 10_000 for TEXT, so ids never collide.
+        rows.append((coding_id, passage_id * 10_000 + start * 100 + end, start, end, draw(st.integers(1, 3))))
     return rows
 
 

@@ -101,6 +101,31 @@ def test_summaries_count_pages_and_codings(project: Project, add_document, add_c
     )
 
 
+def test_summaries_of_given_documents_are_the_rows_of_the_full_listing(
+    project: Project, add_document, add_coding
+) -> None:
+    actor = project.actors.add(Actor(name="Norland"))
+    issue = project.issues.add(Issue(name="Ceasefire"))
+    ids = [add_document(TEXT, title=f"Round {number}", pages=PAGES[: number % 3], author=f"Writer {number}",
+                        date=dt.date(2024, 3, number + 1) if number % 2 else None)
+           for number in range(8)]
+    for number, document_id in enumerate(ids):
+        for _ in range(number % 4):
+            add_coding(document_id, "proposed a ceasefire", actor_id=actor, issue_id=issue)
+    full = {summary.id: summary for summary in project.documents.summaries()}
+    assert sorted({summary.coding_count for summary in full.values()}) == [0, 1, 2, 3]
+    for wanted in ([ids[3]], [ids[6], ids[0], ids[3], ids[6]], ids, []):
+        assert project.documents.summaries(document_ids=wanted) == [full[i] for i in sorted(set(wanted))]
+    # Ids the project does not hold are left out; a long list goes in one query all the same.
+    missing = max(ids) + 1
+    assert project.documents.summaries(document_ids=iter([missing, ids[1]])) == [full[ids[1]]]
+    many = list(range(-40_000, 0)) + ids[::2]
+    assert project.documents.summaries(document_ids=many) == [full[i] for i in ids[::2]]
+    add_coding(ids[0], "Estmark rejected", actor_id=actor, issue_id=issue)
+    [summary] = project.documents.summaries(document_ids=[ids[0]])
+    assert summary.coding_count == 1 and summary == project.documents.summaries()[0]
+
+
 def test_document_text_outside_the_basic_plane_is_stored_as_code_points(project: Project, add_document) -> None:
     text = "Заявление 😀 делегации: 𝔄 ceasefire now."
     document_id = add_document(text)

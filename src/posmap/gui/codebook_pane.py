@@ -2,10 +2,15 @@
 
 The trees are views of the store. Every edit (add, rename in place, recolour, nest by
 drag-and-drop, merge, delete, edit an issue's scale) is an undoable command; the trees
-rebuild from the store when the session says the codebook changed.
+rebuild from the store when the session says the codebook changed. Each entry's count is of
+the codings coded to it (not to the entries nested in it). When codings are added, edited or
+deleted, the counts of just the actors and issues the session names are read again and
+changed in place; any other change of codings rebuilds the trees.
 """
 
 from __future__ import annotations
+
+from collections.abc import Collection, Mapping
 
 from PySide6.QtCore import QByteArray, QMimeData, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence, QStandardItem, QStandardItemModel
@@ -45,6 +50,8 @@ from posmap.store import CodingFilter, ProjectError
 
 ENTRY_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 MIME_TYPE = "application/x-posmap-codebook-entry"
+# More entries to re-count than this (a large delete, say) and every count is read in one query.
+MAX_ENTRIES_RECOUNTED = 20
 
 
 class CodebookTreeModel(QStandardItemModel):
@@ -62,6 +69,7 @@ class CodebookTreeModel(QStandardItemModel):
         super().__init__(parent)
         self.noun = noun
         self.entries: dict[int, Actor | Issue] = {}
+        self._items: dict[int, list[QStandardItem]] = {}  # entry id -> its name and count items
         self.setHorizontalHeaderLabels(["Actors" if noun == "actor" else "Issues", "Codings"])
 
     def load(self, entries: list[Actor | Issue], counts: dict[int, int]) -> None:
@@ -88,6 +96,17 @@ class CodebookTreeModel(QStandardItemModel):
             row = items[entry.id]
             parent_row = items.get(entry.parent_id) if entry.parent_id is not None else None
             (parent_row[0] if parent_row else self.invisibleRootItem()).appendRow(row)
+        self._items = items
+
+    def set_counts(self, counts: Mapping[int, int]) -> None:
+        """Show these coding counts (entry id -> count) in place; ids the tree does not list are skipped."""
+        for entry_id, count in counts.items():
+            row = self._items.get(entry_id)
+            if row is None or row[1].text() == str(count):
+                continue
+            name, count_item = row
+            count_item.setText(str(count))
+            name.setToolTip(self._tooltip(self.entries[entry_id], count))
 
     def _tooltip(self, entry: Actor | Issue, count: int) -> str:
         lines = [entry.name]
@@ -309,6 +328,20 @@ class EntrySection(QWidget):
         self._loaded_once = False
         self.refresh()
 
+    def update_counts(self, entry_ids: Collection[int]) -> None:
+        """Read the coding counts of these entries again and show them in place: the tree, its
+        selection and what is expanded stay as they are."""
+        project = self.session.project
+        listed = [entry_id for entry_id in entry_ids if entry_id in self.model.entries]
+        if project is None or not listed:
+            return
+        repo = repository(project, self.noun)
+        if len(listed) > MAX_ENTRIES_RECOUNTED:
+            counts = repo.coding_counts()
+            self.model.set_counts({entry_id: counts.get(entry_id, 0) for entry_id in listed})
+        else:
+            self.model.set_counts({entry_id: repo.coding_count(entry_id) for entry_id in listed})
+
     def current_id(self) -> int | None:
         entry = self.model.entry_at(self.tree.currentIndex())
         return entry.id if entry is not None else None
@@ -524,22 +557,49 @@ class CodebookPane(QWidget):
         session.projectOpened.connect(self._reset)
         session.projectClosed.connect(self._reset)
         session.codebookChanged.connect(self.refresh)
-        # Coding counts change with every coding: refresh once per burst, after the command is done.
+        # Coding counts change with every coding: catch up once per burst, after the command is done,
+        # re-counting the entries the session named or, when it named none, rebuilding the trees.
+        self._recount: dict[Noun, set[int]] = {"actor": set(), "issue": set()}
+        self._reload = False
         self._counts_timer = QTimer(self)
         self._counts_timer.setSingleShot(True)
         self._counts_timer.setInterval(0)
-        self._counts_timer.timeout.connect(self.refresh)
-        session.codingsChanged.connect(lambda _ids: self._counts_timer.start())
+        self._counts_timer.timeout.connect(self._catch_up)
+        session.codingsChanged.connect(self._on_codings_changed)
         self._reset()
 
     def section(self, noun: Noun) -> EntrySection:
         return self.actors if noun == "actor" else self.issues
 
     def refresh(self) -> None:
-        self._counts_timer.stop()
+        self._forget_pending()
         self.actors.refresh()
         self.issues.refresh()
 
     def _reset(self) -> None:
+        self._forget_pending()
         self.actors.reset()
         self.issues.reset()
+
+    def _forget_pending(self) -> None:
+        self._counts_timer.stop()
+        self._reload = False
+        self._recount = {"actor": set(), "issue": set()}
+
+    def _on_codings_changed(self, _document_ids: list) -> None:
+        actor_ids, issue_ids = self.session.changed_actor_ids, self.session.changed_issue_ids
+        if actor_ids is None or issue_ids is None:
+            self._reload = True
+        else:
+            self._recount["actor"].update(actor_ids)
+            self._recount["issue"].update(issue_ids)
+        self._counts_timer.start()
+
+    def _catch_up(self) -> None:
+        if self._reload:
+            self.refresh()
+            return
+        recount = self._recount
+        self._forget_pending()
+        self.actors.update_counts(recount["actor"])
+        self.issues.update_counts(recount["issue"])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping
 from operator import attrgetter
 
 from PySide6.QtCore import (
@@ -70,9 +71,25 @@ class DocumentTableModel(QAbstractTableModel):
         current = {summary.id: summary for summary in rows}
         if len(current) != len(self._rows) or any(summary.id not in current for summary in self._rows):
             return False
-        changed = [row for row, summary in enumerate(self._rows) if current[summary.id] != summary]
+        self._replace(current, [row for row, summary in enumerate(self._rows) if current[summary.id] != summary])
+        return True
+
+    def update_some_documents(self, document_ids: Collection[int], rows: list[DocumentSummary]) -> bool:
+        """Change the rows of ``document_ids`` in place to ``rows``, their summaries as the store gives
+        them (a document it no longer holds has none), keeping selections; False, changing nothing, when
+        the model lists other documents than that (a document came or went)."""
+        current = {summary.id: summary for summary in rows}
+        listed = {summary.id: row for row, summary in enumerate(self._rows)}
+        if any((document_id in current) != (document_id in listed) for document_id in {*document_ids, *current}):
+            return False
+        self._replace(current, [listed[document_id] for document_id, summary in current.items()
+                                if summary != self._rows[listed[document_id]]])
+        return True
+
+    def _replace(self, current: Mapping[int, DocumentSummary], changed: list[int]) -> None:
+        """Put ``current``'s summaries in the ``changed`` rows and sort again if their sort keys moved."""
         if not changed:
-            return True
+            return
         resort = 0 <= self._sort_column < len(self.COLUMNS) and any(
             self._sort_key(current[self._rows[row].id], self._sort_column)
             != self._sort_key(self._rows[row], self._sort_column) for row in changed)
@@ -81,7 +98,6 @@ class DocumentTableModel(QAbstractTableModel):
             self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.COLUMNS) - 1))
         if resort:
             self.sort(self._sort_column, self._sort_order)
-        return True
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """Sort the rows by ``column`` (-1: by id), ties as they stand; persistent indexes follow."""
@@ -279,19 +295,22 @@ class DocumentsPane(QWidget):
         session.projectOpened.connect(self.refresh)
         session.projectClosed.connect(self.refresh)
         session.documentsChanged.connect(self.refresh)
-        # Coding counts change with every coding: refresh once per burst, after the command is done.
+        # Coding counts change with every coding: catch up once per burst, after the command is done,
+        # reading just the documents the session named (all of them after a change that names none).
+        self._recount: set[int] = set()
+        self._reload = False
         self._counts_timer = QTimer(self)
         self._counts_timer.setSingleShot(True)
         self._counts_timer.setInterval(0)
-        self._counts_timer.timeout.connect(self.refresh)
-        session.codingsChanged.connect(lambda _ids: self._counts_timer.start())
+        self._counts_timer.timeout.connect(self._catch_up)
+        session.codingsChanged.connect(self._on_codings_changed)
         self.refresh()
 
     # -- reading ---------------------------------------------------------------------------------
 
     def refresh(self) -> None:
         """Reload the list from the store, keeping the selection and the sort order."""
-        self._counts_timer.stop()
+        self._forget_pending()
         project = self.session.project
         summaries = project.documents.summaries() if project else []
         reset = not self.model.update_documents(summaries)
@@ -314,12 +333,38 @@ class DocumentsPane(QWidget):
         if reset and current is not None and current not in self.selected_document_ids():
             self.documentSelected.emit(self.current_document_id() or -1)
 
-    def _fit_columns(self) -> None:
-        """Size the Date and Codings columns to their widest text or their header, as ResizeToContents
-        would; Qt would ask the model for every role of up to a thousand rows at each change."""
+    def _forget_pending(self) -> None:
+        self._counts_timer.stop()
+        self._recount = set()
+        self._reload = False
+
+    def _on_codings_changed(self, document_ids: list) -> None:
+        if document_ids:
+            self._recount.update(document_ids)
+        else:
+            self._reload = True
+        self._counts_timer.start()
+
+    def _catch_up(self) -> None:
+        """Show the coding counts of the documents named since the last look, changed in place."""
+        project = self.session.project
+        document_ids = self._recount
+        if self._reload or project is None:
+            self.refresh()
+            return
+        self._forget_pending()
+        if not self.model.update_some_documents(document_ids, project.documents.summaries(document_ids=document_ids)):
+            self.refresh()  # the list is behind: a document came or went
+            return
+        self._fit_columns((DocumentTableModel.CODINGS,))
+
+    def _fit_columns(self, columns: tuple[int, ...] = FITTED_COLUMNS) -> None:
+        """Size the Date and Codings columns (or just ``columns``) to their widest text or their header,
+        as ResizeToContents would; Qt would ask the model for every role of up to a thousand rows at
+        each change."""
         header = self.table.horizontalHeader()
         metrics = self.table.fontMetrics()
-        for column in self.FITTED_COLUMNS:
+        for column in columns:
             width = header.sectionSizeHint(column)
             texts = {self.model.text(row, column) for row in range(self.model.rowCount())}
             if texts:

@@ -7,9 +7,11 @@ and every view refreshes from the store.
 A command that adds, edits or deletes particular codings reports them with
 :meth:`ProjectSession.report_coding_changes`: while its ``codingsChanged`` is being delivered,
 :attr:`ProjectSession.changed_coding_ids` names those codings, so that a view holding thousands of
-them (the viewer's highlights, the Codings pane) can re-read just these instead of all of them.
-Every other ``codingsChanged`` (external changes, document and codebook edits) leaves it None and
-views reload.
+them (the viewer's highlights, the Codings pane) can re-read just these instead of all of them,
+and :attr:`~ProjectSession.changed_actor_ids` / :attr:`~ProjectSession.changed_issue_ids` name the
+actors and issues those codings belonged to before or after the change (whose coding counts may
+have changed). Every other ``codingsChanged`` (external changes, document and codebook edits)
+leaves them None and views reload.
 """
 
 from __future__ import annotations
@@ -44,6 +46,8 @@ class ProjectSession(QObject):
         self.undo_stack = QUndoStack(self)
         self._data_version: int | None = None
         self._changed_coding_ids: frozenset[int] | None = None
+        self._changed_actor_ids: frozenset[int] | None = None
+        self._changed_issue_ids: frozenset[int] | None = None
         # PRAGMA data_version changes only when another connection commits, so polling it
         # is cheap and ignores this window's own edits.
         self._watch = QTimer(self)
@@ -102,15 +106,32 @@ class ProjectSession(QObject):
         documents named may have changed."""
         return self._changed_coding_ids
 
-    def report_coding_changes(self, document_ids: Iterable[int], coding_ids: Iterable[int]) -> None:
+    @property
+    def changed_actor_ids(self) -> frozenset[int] | None:
+        """With :attr:`changed_coding_ids`: the actors of those codings, before and after the change;
+        None when not known (any actor's codings may have changed)."""
+        return self._changed_actor_ids
+
+    @property
+    def changed_issue_ids(self) -> frozenset[int] | None:
+        """With :attr:`changed_coding_ids`: the issues of those codings, before and after the change;
+        None when not known (any issue's codings may have changed)."""
+        return self._changed_issue_ids
+
+    def report_coding_changes(self, document_ids: Iterable[int], coding_ids: Iterable[int], *,
+                              actor_ids: Iterable[int] | None = None,
+                              issue_ids: Iterable[int] | None = None) -> None:
         """Emit ``codingsChanged(document_ids)`` for a change of exactly ``coding_ids`` (each one added,
-        edited or deleted); views may re-read just those codings."""
-        outer = self._changed_coding_ids
+        edited or deleted); views may re-read just those codings. ``actor_ids`` and ``issue_ids``, when
+        given, are every actor and issue those codings had before or after the change."""
+        outer = self._changed_coding_ids, self._changed_actor_ids, self._changed_issue_ids
         self._changed_coding_ids = frozenset(coding_ids)
+        self._changed_actor_ids = frozenset(actor_ids) if actor_ids is not None else None
+        self._changed_issue_ids = frozenset(issue_ids) if issue_ids is not None else None
         try:
             self.codingsChanged.emit(sorted(set(document_ids)))
         finally:
-            self._changed_coding_ids = outer
+            self._changed_coding_ids, self._changed_actor_ids, self._changed_issue_ids = outer
 
     def check_external_changes(self) -> bool:
         """Refresh every view if another process committed to the file since the last look."""

@@ -44,7 +44,10 @@ colour, stacked in lanes where layers overlap. Both are painted for the visible 
 without laying out the whole text. A coding added, edited or deleted through the undo stack
 updates the index in place (:meth:`HighlightIndex.update`, for just the codings the command
 names) and repaints only the lines it changed; the index is rebuilt when a document opens and
-after any wider change (the codebook, another program writing to the file).
+after any wider change (the codebook, another program writing to the file). A codebook change
+(colours) asks for the rebuild when control returns to the event loop, so that the change of
+codings that comes with it (a coding that created its issue, a deleted actor's codings) is
+served by the same single rebuild.
 :meth:`DocumentViewer.highlight_selections` gives the painted stretches as
 ``QTextEdit.ExtraSelection`` objects for inspection. Find matches and the flash after a jump are
 painted the same way. Page starts of paged documents get a "p. N" label in the left margin and
@@ -493,9 +496,13 @@ class DocumentViewer(QWidget):
         self._flash_timer = QTimer(self)
         self._flash_timer.setSingleShot(True)
         self._flash_timer.timeout.connect(self._end_flash)
+        self._rebuild_timer = QTimer(self)
+        self._rebuild_timer.setSingleShot(True)
+        self._rebuild_timer.setInterval(0)
+        self._rebuild_timer.timeout.connect(self.refresh_highlights)
 
         session.codingsChanged.connect(self._on_codings_changed)
-        session.codebookChanged.connect(self.refresh_highlights)
+        session.codebookChanged.connect(self._rebuild_timer.start)
         session.documentsChanged.connect(self._on_documents_changed)
         session.projectOpened.connect(lambda: self.show_document(None))
         session.projectClosed.connect(lambda: self.show_document(None))
@@ -707,6 +714,7 @@ class DocumentViewer(QWidget):
 
     def refresh_highlights(self) -> None:
         """Re-read this document's codings and repaint the highlights (the text and the scroll stay)."""
+        self._rebuild_timer.stop()
         project = self.session.project
         if self._document_id is None or project is None:
             self._index = HighlightIndex([], {}, self._offsets)
@@ -755,7 +763,8 @@ class DocumentViewer(QWidget):
         if self._document_id is None or (document_ids and self._document_id not in document_ids):
             return
         coding_ids = self.session.changed_coding_ids
-        if coding_ids is None or self._index is None or len(coding_ids) > MAX_CODINGS_UPDATED:
+        if (coding_ids is None or self._index is None or len(coding_ids) > MAX_CODINGS_UPDATED
+                or self._rebuild_timer.isActive()):  # a codebook change is waiting for a rebuild: do it now
             self.refresh_highlights()
         else:
             self._update_highlights(coding_ids)

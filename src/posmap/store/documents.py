@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import json
 import sqlite3
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -135,15 +137,24 @@ class DocumentRepository:
             for row in self._conn.execute(f"SELECT {_SUMMARY_COLUMNS} FROM documents ORDER BY id")
         ]
 
-    def summaries(self) -> list[DocumentSummary]:
-        """Every document with its page and coding counts, for lists; reads no text."""
+    def summaries(self, document_ids: Iterable[int] | None = None) -> list[DocumentSummary]:
+        """Every document with its page and coding counts, for lists, ordered by id; reads no text.
+
+        With ``document_ids``, only those documents (ids the project does not hold are left out): what
+        a list needs to catch up after the codings of a few documents changed.
+        """
+        where, params = "", []
+        if document_ids is not None:
+            # One JSON array rather than a parameter per id: SQLite limits the parameters of a statement.
+            where, params = "WHERE d.id IN (SELECT value FROM json_each(?)) ", [json.dumps(sorted(set(document_ids)))]
         rows = self._conn.execute(
             "SELECT d.id, d.title, d.author, d.date, d.kind, d.language, "
             "  (SELECT count(*) FROM document_pages dp WHERE dp.document_id = d.id), "
             "  (SELECT count(*) FROM passages p JOIN codings c ON c.passage_id = p.id "
             "   WHERE p.document_id = d.id), "
             "  d.character_count "
-            "FROM documents d ORDER BY d.id"
+            f"FROM documents d {where}ORDER BY d.id",
+            params,
         )
         return [DocumentSummary(*row) for row in rows]
 

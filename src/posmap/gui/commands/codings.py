@@ -8,8 +8,9 @@ so one Ctrl+Z removes both and a failure leaves nothing behind.
 
 Every command emits ``session.codingsChanged([document_id])`` after it runs, through
 :meth:`ProjectSession.report_coding_changes` so that views can update just the codings it names
-(and ``codebookChanged`` first when it created an entry); a command the store refuses reports
-the reason through ``session.errorOccurred`` and drops off the stack (see :class:`ProjectCommand`).
+and the coding counts of just their actors and issues (and ``codebookChanged`` first when it
+created an entry); a command the store refuses reports the reason through
+``session.errorOccurred`` and drops off the stack (see :class:`ProjectCommand`).
 """
 
 from __future__ import annotations
@@ -73,16 +74,20 @@ class _CodingCommand(ProjectCommand):
         self.document_ids = sorted(set(document_ids))
         self.new_entries = new_entries or _NewEntries(None, None)
 
-    def changed_coding_ids(self) -> list[int]:
-        """The codings this command adds, edits or deletes (empty when not known yet)."""
+    def changed_codings(self) -> list[Coding]:
+        """The codings this command adds, edits or deletes, as stored before and as stored after it
+        (an edited coding twice); empty when not known yet."""
         raise NotImplementedError
 
     def notify(self) -> None:
         if self.new_entries:
             self.session.codebookChanged.emit()
-        coding_ids = self.changed_coding_ids()
-        if coding_ids:
-            self.session.report_coding_changes(self.document_ids, coding_ids)
+        codings = self.changed_codings()
+        if codings:
+            self.session.report_coding_changes(
+                self.document_ids, {coding.id for coding in codings},
+                actor_ids={coding.actor_id for coding in codings},
+                issue_ids={coding.issue_id for coding in codings})
         else:
             self.session.codingsChanged.emit(list(self.document_ids))
 
@@ -129,8 +134,8 @@ class AddCodingCommand(_CodingCommand):
             project.codings.delete(self.coding_id)
             self.new_entries.remove(project)
 
-    def changed_coding_ids(self) -> list[int]:
-        return [self.coding_id] if self.coding_id is not None else []
+    def changed_codings(self) -> list[Coding]:
+        return [self._saved[1]] if self._saved is not None else []
 
 
 class EditCodingCommand(_CodingCommand):
@@ -156,8 +161,8 @@ class EditCodingCommand(_CodingCommand):
             project.codings.update(self.before)
             self.new_entries.remove(project)
 
-    def changed_coding_ids(self) -> list[int]:
-        return [self.coding_id]
+    def changed_codings(self) -> list[Coding]:
+        return [self.before, self.new_entries.fill_in(self.after)]
 
 
 class DeleteCodingsCommand(_CodingCommand):
@@ -184,5 +189,5 @@ class DeleteCodingsCommand(_CodingCommand):
             for passage, coding in self.saved:
                 project.codings.restore(passage, coding)
 
-    def changed_coding_ids(self) -> list[int]:
-        return list(self.coding_ids)
+    def changed_codings(self) -> list[Coding]:
+        return [coding for _passage, coding in self.saved]
