@@ -366,9 +366,9 @@ class CodingPoint(NamedTuple):
     """What a matrix counts of a coding and what a filter tests, without its quote, note or names.
 
     The fields share their names and meaning with :class:`CodingRecord`, so the analysis takes
-    either (a document's author, like its kind, then comes from the analysis's catalogue). A matrix
-    over a whole project reads these, one small tuple per coding, and reads full records only for
-    the codings a person opens or an export cites.
+    either; what a point does not carry of its document (date, author, kind) the analysis takes from
+    its catalogue. A matrix over a whole project reads these, one small tuple per coding, and reads
+    full records only for the codings a person opens or an export cites.
     """
 
     id: int
@@ -380,7 +380,6 @@ class CodingPoint(NamedTuple):
     attribution: str
     coder: str
     created_at: str
-    document_date: str | None
 
 
 CodingRow = CodingRecord | CodingPoint

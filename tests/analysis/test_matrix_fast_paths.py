@@ -11,7 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from posmap.analysis import matrix
-from posmap.model import CodingRecord
+from posmap.analysis.catalogue import Catalogue, DocumentDates, DocumentRef
+from posmap.model import CodingPoint, CodingRecord
 
 PROPERTY = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -63,3 +64,17 @@ def test_latest_is_the_greatest_date_then_time_then_id(rows: list) -> None:
     members = [_record(cid, date, created) for date, created, cid in rows]
     expected = max(members, key=lambda r: (r.document_date or "", r.created_at, r.id))
     assert matrix._latest(members, [r.document_date for r in members]) is expected
+
+
+def test_document_dates_come_from_the_catalogue_and_else_from_the_row() -> None:
+    catalogue = Catalogue(documents=(DocumentRef(id=1, title="Known", date="2024-05-01"),
+                                     DocumentRef(id=2, title="Undated")))
+    known, undated, unknown = (_record(n, "1999-01-01", "2024-01-01T00:00:00") for n in (1, 2, 3))
+    undated.document_id, unknown.document_id = 2, 3
+    dates = DocumentDates(catalogue)
+    rows = [known, undated, unknown]
+    # The catalogue's date wins; a document it lacks keeps the date its record carries.
+    assert dates.of(rows, [r.document_id for r in rows]) == ["2024-05-01", None, "1999-01-01"]
+    assert [dates.one(r) for r in rows] == ["2024-05-01", None, "1999-01-01"]
+    point = CodingPoint(7, 3, 1, 1, 0, "position", "own_words", "", "2024-01-01T00:00:00")
+    assert dates.of([point], [3]) == [None] and dates.one(point) is None  # a point carries no date

@@ -10,8 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from itertools import repeat
 
-from posmap.model import Actor, CodingRecord, Issue, Scale
+from posmap.model import Actor, CodingRecord, CodingRow, Issue, Scale
 
 
 class Axis(StrEnum):
@@ -123,6 +124,30 @@ class Catalogue:
                     id=r.document_id, title=r.document_title, author=r.document_author, date=r.document_date
                 )
         return Catalogue(tuple(actors.values()), tuple(issues.values()), tuple(documents.values()))
+
+
+_UNKNOWN = object()
+
+
+class DocumentDates:
+    """Each coding's document date: the catalogue's, or for a document it lacks, the one the coding
+    row carries (a :class:`CodingRecord` does; a :class:`~posmap.model.CodingPoint` does not, so
+    its document then counts as undated)."""
+
+    def __init__(self, catalogue: Catalogue) -> None:
+        self._date_of = {d.id: d.date for d in catalogue.documents}
+
+    def of(self, rows: Sequence[CodingRow], document_ids: Sequence[int]) -> list[str | None]:
+        """The dates of ``rows``, whose document ids are ``document_ids`` (looked up at C speed)."""
+        dates = list(map(self._date_of.get, document_ids, repeat(_UNKNOWN)))
+        if _UNKNOWN in dates:
+            dates = [getattr(r, "document_date", None) if date is _UNKNOWN else date
+                     for r, date in zip(rows, dates, strict=True)]
+        return dates
+
+    def one(self, row: CodingRow) -> str | None:
+        date = self._date_of.get(row.document_id, _UNKNOWN)
+        return getattr(row, "document_date", None) if date is _UNKNOWN else date
 
 
 def _tree_order(items: Sequence[tuple[int, str, int | None]]) -> tuple[AxisEntry, ...]:

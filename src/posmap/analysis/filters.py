@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TypeVar
 
-from posmap.analysis.catalogue import Axis, Catalogue, DocumentRef, descendants_map
+from posmap.analysis.catalogue import Axis, Catalogue, DocumentDates, DocumentRef, descendants_map
 from posmap.model import CodingRow
 
 R = TypeVar("R", bound=CodingRow)
@@ -98,7 +98,7 @@ def filter_records(
     """The codings ``where`` lets through, in their original order.
 
     The catalogue supplies what a coding row does not carry: a document's kind (and, for a
-    :class:`~posmap.model.CodingPoint`, its author), and the nesting
+    :class:`~posmap.model.CodingPoint`, its author and date), and the nesting
     of actors and issues for ``include_descendants``. Without it, a kind condition matches nothing
     and ids match only themselves.
     """
@@ -114,6 +114,7 @@ def filter_records(
     since = where.since.isoformat() if where.since else None
     until = where.until.isoformat() if where.until else None
     attributions, coding_kinds, coders = set(where.attributions), set(where.kinds), set(where.coders)
+    dates = DocumentDates(catalogue)
     kept: list[R] = []
     for r in records:
         if document_ids and r.document_id not in document_ids:
@@ -128,7 +129,7 @@ def filter_records(
             author = document.author if document is not None else getattr(r, "document_author", "")
             if _fold(author) not in authors:
                 continue
-        if (since or until) and not _date_in_range(r.document_date, where.since, where.until, since, until):
+        if (since or until) and not _date_in_range(dates.one(r), where.since, where.until, since, until):
             continue
         if attributions and r.attribution not in attributions:
             continue

@@ -16,8 +16,9 @@ Definitions (these are what every export and view shows):
 - **count**: number of codings. **documents**: number of distinct documents behind them.
 - **mean**: arithmetic mean. **median**: middle value of the sorted values (mean of the two middle
   ones for an even count). **min**, **max**: extremes. **spread**: max − min.
-- **latest**: the value of the coding from the most recent document date; undated documents
-  count as older than any dated one; ties go to the later ``created_at``, then the higher id.
+- **latest**: the value of the coding from the most recent document date (as the catalogue gives
+  it); undated documents count as older than any dated one; ties go to the later ``created_at``,
+  then the higher id.
 - **document_spread**: each document's mean value in the cell, then the largest minus the
   smallest of those means (0 with one document).
 - **contested**: at least two documents and ``document_spread ≥ 2 steps``, where a step is the
@@ -42,6 +43,7 @@ from posmap.analysis.catalogue import (
     Axis,
     AxisEntry,
     Catalogue,
+    DocumentDates,
     ancestors_map,
     descendants_map,
     same_scale,
@@ -271,13 +273,14 @@ def position_matrix(
     spans = {i.id: _NormalisedPositions(i.scale.minimum, i.scale.width) for i in catalogue.issues}
 
     one_document = Axis.DOCUMENTS in (rows, columns)
+    dates = DocumentDates(catalogue)
     row_index = {e.id: n for n, e in enumerate(row_entries)}
     column_index = {e.id: n for n, e in enumerate(column_entries)}
     _check_known(groups, row_index, column_index, records, catalogue, rows, columns)
     grid: list[list[CellStats | None]] = [[None] * len(column_entries) for _ in row_entries]
     for (row_id, column_id), members in groups.items():
         grid[row_index[row_id]][column_index[column_id]] = _cell_stats(
-            members, basis_of(row_id, column_id), spans, one_document)
+            members, basis_of(row_id, column_id), spans, one_document, dates)
 
     if drop_empty:
         keep_rows = [i for i, line in enumerate(grid) if any(c is not None for c in line)]
@@ -369,11 +372,13 @@ def _latest(members: Sequence[CodingRow], dates: Sequence[str | None]) -> Coding
     return candidates[0] if len(candidates) == 1 else max(candidates, key=_CREATED_AND_ID)
 
 
-def _columns(members: Sequence[CodingRow]) -> tuple[list[int], list[int], list[int], list[int], list[str | None]]:
+def _columns(members: Sequence[CodingRow], dates: DocumentDates) -> tuple[list[int], list[int], list[int], list[int],
+                                                                         list[str | None]]:
     """The ids, document ids, issue ids, positions and document dates of a cell's codings, column by column
     (list comprehensions: Python 3.11 reads fields in them faster than through attrgetter or zip)."""
-    return ([r.id for r in members], [r.document_id for r in members], [r.issue_id for r in members],
-            [r.position for r in members], [r.document_date for r in members])
+    document_ids = [r.document_id for r in members]
+    return ([r.id for r in members], document_ids, [r.issue_id for r in members], [r.position for r in members],
+            dates.of(members, document_ids))
 
 
 class _NormalisedPositions(dict):
@@ -389,7 +394,8 @@ class _NormalisedPositions(dict):
 
 
 def _cell_stats(
-    members: list[CodingRow], basis: ScaleBasis, spans: dict[int, _NormalisedPositions], one_document: bool
+    members: list[CodingRow], basis: ScaleBasis, spans: dict[int, _NormalisedPositions], one_document: bool,
+    dates: DocumentDates,
 ) -> CellStats:
     normalised = basis.scale is None
     n = len(members)
@@ -401,7 +407,7 @@ def _cell_stats(
             document_spread=0.0, contested=False, normalised=normalised, latest_coding_id=r.id,
             coding_ids=(r.id,), document_means=((r.document_id, float(v)),),
         )
-    ids, document_ids, issue_ids, positions, dates = _columns(members)
+    ids, document_ids, issue_ids, positions, member_dates = _columns(members, dates)
     if normalised:
         values: Sequence[float] = [spans[issue][position] for issue, position in zip(issue_ids, positions,
                                                                                       strict=True)]
@@ -411,7 +417,7 @@ def _cell_stats(
     ordered = sorted(values)
     middle = n // 2
     median = float(ordered[middle]) if n % 2 else (ordered[middle - 1] + ordered[middle]) / 2
-    latest = _latest(members, dates)
+    latest = _latest(members, member_dates)
 
     document_means, document_spread = (
         (((document_ids[0], mean),), 0.0) if one_document  # a document axis: one document per cell

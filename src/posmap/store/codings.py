@@ -50,10 +50,9 @@ _RECORD_DOCUMENT_JOIN = "JOIN documents d ON d.id = p.document_id\n"
 _FEW_DOCUMENTS = 200
 _RECORD_ORDER = " ORDER BY p.document_id, p.start_offset, p.end_offset, c.id"
 _POINT_SELECT = """
-SELECT c.id, p.document_id, c.actor_id, c.issue_id, c.position, c.kind, c.attribution, c.coder, c.created_at, d.date
+SELECT c.id, p.document_id, c.actor_id, c.issue_id, c.position, c.kind, c.attribution, c.coder, c.created_at
 FROM passages p
 JOIN codings c ON c.passage_id = p.id
-JOIN documents d ON d.id = p.document_id
 """
 _PAGE_AT = (
     "SELECT dp.page_number FROM document_pages dp WHERE dp.document_id = ? AND dp.start_offset <= ? "
@@ -265,14 +264,16 @@ class CodingRepository:
         """The :class:`CodingPoint` of every coding ``where`` selects, in the order of :meth:`records`.
 
         What a position matrix needs of 100,000 codings, read in a fraction of the time full records
-        take: no quotes, notes, names or pages. A coding whose document is missing is left out; one
-        whose actor or issue is missing is not, but the content checks of :meth:`Project.open` refuse
-        such a file (joining the two tables here would make SQLite sort the rows instead of reading
-        them in index order, a third more time).
+        take: no quotes, notes, names, pages or document metadata (a catalogue of the documents has
+        them once each). Unlike :meth:`records`, a coding whose document, actor or issue is missing
+        is not left out, but the content checks of :meth:`Project.open` refuse such a file; joining
+        those tables here would cost a string per coding for nothing, or make SQLite sort the rows
+        instead of reading them in index order.
         """
-        conditions, params, _ = _conditions(where or CodingFilter())
+        conditions, params, by_date = _conditions(where or CodingFilter())
+        sql = _POINT_SELECT + (_RECORD_DOCUMENT_JOIN if by_date else "") + conditions + _RECORD_ORDER
         with _collector_paused():
-            return list(map(CodingPoint._make, self._conn.execute(_POINT_SELECT + conditions + _RECORD_ORDER, params)))
+            return list(map(CodingPoint._make, self._conn.execute(sql, params)))
 
     def _records_from(self, rows: list[tuple]) -> list[CodingRecord]:
         """:class:`CodingRecord` rows from ``_RECORD_SELECT`` rows, with names, labels and pages added."""
