@@ -363,12 +363,14 @@ class CodingRecord:
 
 
 class CodingPoint(NamedTuple):
-    """What a matrix counts of a coding and what a filter tests, without its quote, note or names.
+    """What a matrix counts of a coding and what the matrix view filters by, without its quote, note,
+    coder or names.
 
     The fields share their names and meaning with :class:`CodingRecord`, so the analysis takes
     either; what a point does not carry of its document (date, author, kind) the analysis takes from
-    its catalogue. A matrix over a whole project reads these, one small tuple per coding, and reads
-    full records only for the codings a person opens or an export cites.
+    its catalogue. A coder condition is applied where the points are read (the store's filter). A
+    matrix over a whole project reads these, one small tuple per coding, and reads full records
+    only for the codings a person opens or an export cites.
     """
 
     id: int
@@ -378,7 +380,6 @@ class CodingPoint(NamedTuple):
     position: int
     kind: str
     attribution: str
-    coder: str
     created_at: str
 
 

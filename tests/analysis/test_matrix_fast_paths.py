@@ -76,5 +76,5 @@ def test_document_dates_come_from_the_catalogue_and_else_from_the_row() -> None:
     # The catalogue's date wins; a document it lacks keeps the date its record carries.
     assert dates.of(rows, [r.document_id for r in rows]) == ["2024-05-01", None, "1999-01-01"]
     assert [dates.one(r) for r in rows] == ["2024-05-01", None, "1999-01-01"]
-    point = CodingPoint(7, 3, 1, 1, 0, "position", "own_words", "", "2024-01-01T00:00:00")
+    point = CodingPoint(7, 3, 1, 1, 0, "position", "own_words", "2024-01-01T00:00:00")
     assert dates.of([point], [3]) == [None] and dates.one(point) is None  # a point carries no date

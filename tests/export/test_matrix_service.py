@@ -10,7 +10,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from posmap.analysis import Axis, RecordFilter, Stat
+from posmap.analysis import Axis, RecordFilter, Stat, filter_records
 from posmap.export.matrix_json import MatrixDocument
 from posmap.model import Actor, Attribution, CodingKind, CodingPoint, Document, Issue, Scale
 from posmap.services.coding import CodingRequest, code_quote
@@ -20,6 +20,8 @@ from posmap.services.matrix import (
     build_matrix,
     catalogue_of,
     coding_filter_for,
+    load_points,
+    load_records,
     record_filter_from,
     write_matrix,
     write_matrix_report,
@@ -99,6 +101,29 @@ def test_a_matrix_from_points_equals_one_from_full_records(coded: Project, optio
     assert [r.id for r in lean.records] == [r.id for r in full.records]
     assert (lean.matrix, lean.agreement, lean.contested) == (full.matrix, full.agreement, full.contested)
 
+
+@pytest.mark.parametrize("where", [
+    RecordFilter(document_authors=("FARROW",)),
+    RecordFilter(document_kinds=("statement",), attributions=("reported",)),
+    RecordFilter(since=dt.date(2024, 1, 1), coders=("ann",)),
+    RecordFilter(until=dt.date(2024, 1, 1)),
+    RecordFilter(actor_ids=(1,), include_descendants=True, kinds=("position", "red_line")),
+    RecordFilter(issue_ids=(2,), document_ids=(2,)),
+], ids=["author", "kind-attribution", "since-coder", "until", "subtree-kinds", "issue-document"])
+def test_the_store_selects_what_the_analysis_filter_keeps(coded: Project, where: RecordFilter) -> None:
+    # build_matrix relies on this: the records the store reads for a filter are exactly the ones
+    # the analysis's definition of that filter keeps.
+    catalogue = catalogue_of(coded)
+    everything = coded.codings.records()
+    kept = [r.id for r in filter_records(everything, where, catalogue)]
+    assert kept == [r.id for r in load_records(coded, where, catalogue)]
+    assert kept == [p.id for p in load_points(coded, where, catalogue)]
+
+
+def test_points_cannot_be_filtered_by_coder_after_reading(coded: Project) -> None:
+    points = coded.codings.points()
+    with pytest.raises(ValueError, match="coder"):
+        filter_records(points, RecordFilter(coders=("ann",)), catalogue_of(coded))
 
 def test_a_report_without_its_evidence_is_not_written(coded: Project, tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="evidence"):

@@ -148,8 +148,8 @@ def test_records_leave_out_codings_whose_actor_is_gone(filled: Project) -> None:
 
 
 def _as_points(records: list[CodingRecord]) -> list[CodingPoint]:
-    return [CodingPoint(r.id, r.document_id, r.actor_id, r.issue_id, r.position, r.kind, r.attribution, r.coder,
-                        r.created_at) for r in records]
+    return [CodingPoint(r.id, r.document_id, r.actor_id, r.issue_id, r.position, r.kind, r.attribution, r.created_at)
+            for r in records]
 
 
 @pytest.mark.parametrize("where", [

@@ -114,6 +114,8 @@ def filter_records(
     since = where.since.isoformat() if where.since else None
     until = where.until.isoformat() if where.until else None
     attributions, coding_kinds, coders = set(where.attributions), set(where.kinds), set(where.coders)
+    if coders and records and not hasattr(records[0], "coder"):
+        raise ValueError("coding points carry no coder: select codings by coder where they are read")
     dates = DocumentDates(catalogue)
     kept: list[R] = []
     for r in records:

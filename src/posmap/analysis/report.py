@@ -52,26 +52,30 @@ def matrix_report(
     rollup: bool | Collection[Axis | str] = False,
     where: RecordFilter | None = None,
     title: str = "",
+    selected: bool = False,
 ) -> MatrixReport:
     """Filter ``records`` with ``where`` (when given) and compute a :class:`MatrixReport`.
 
     A document row is offered only for documents the filter's document conditions accept; actor and
-    issue rows are the whole codebook, empty where the filter left no coding.
+    issue rows are the whole codebook, empty where the filter left no coding. With ``selected`` the
+    records are already those ``where`` selects (the store applied the same filter when it read
+    them), and ``where`` only describes them.
     """
     where = where or RecordFilter()
-    selected = filter_records(records, where, catalogue)
+    selected_records = list(records) if selected else filter_records(records, where, catalogue)
     if where.restricts_documents:
         # Documents the filter leaves out are not offered as (empty) rows.
         catalogue = Catalogue(catalogue.actors, catalogue.issues,
                               tuple(d for d in catalogue.documents if where.accepts_document(d)))
-    matrix = position_matrix(selected, catalogue, rows=rows, columns=columns, rollup=rollup)
+    matrix = position_matrix(selected_records, catalogue, rows=rows, columns=columns, rollup=rollup)
     if {matrix.row_axis, matrix.column_axis} == {Axis.ACTORS, Axis.ISSUES}:
         actor_issue = matrix
     else:
-        actor_issue = position_matrix(selected, catalogue, rows=Axis.ACTORS, columns=Axis.ISSUES, rollup=rollup)
+        actor_issue = position_matrix(selected_records, catalogue, rows=Axis.ACTORS, columns=Axis.ISSUES,
+                                      rollup=rollup)
     actor_rollup = [Axis.ACTORS] if Axis.ACTORS in actor_issue.rollup else []
     if Axis.ISSUES in actor_issue.rollup:
-        single_issues = position_matrix(selected, catalogue, rows=Axis.ACTORS, columns=Axis.ISSUES,
+        single_issues = position_matrix(selected_records, catalogue, rows=Axis.ACTORS, columns=Axis.ISSUES,
                                         rollup=actor_rollup)
     else:
         single_issues = actor_issue
@@ -80,7 +84,7 @@ def matrix_report(
         statistic=Stat(statistic),
         agreement=agreement_from_matrix(single_issues),
         contested=contested_cells(actor_issue),
-        records=tuple(selected),
+        records=tuple(selected_records),
         catalogue=catalogue,
         filter=where,
         title=title,

@@ -176,11 +176,11 @@ def build_matrix(
     catalogue = catalogue_of(project)
     records = (load_records if evidence else load_points)(project, options.filter, catalogue)
     progress(1, 2, "Computing the matrix")
-    # The store already applied the filter; matrix_report applies it again in memory, which is cheap
-    # and keeps the analysis the single definition of what a filter means.
+    # The store applied the filter (coding_filter_for selects what filter_records would keep, which
+    # the tests check), so the report takes the records as selected.
     report = matrix_report(
         records, catalogue, rows=options.rows, columns=options.columns, statistic=options.statistic,
-        rollup=options.rollup, where=options.filter, title=project.title,
+        rollup=options.rollup, where=options.filter, title=project.title, selected=True,
     )
     progress(2, 2, "Matrix ready")
     return report

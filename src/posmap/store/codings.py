@@ -50,7 +50,7 @@ _RECORD_DOCUMENT_JOIN = "JOIN documents d ON d.id = p.document_id\n"
 _FEW_DOCUMENTS = 200
 _RECORD_ORDER = " ORDER BY p.document_id, p.start_offset, p.end_offset, c.id"
 _POINT_SELECT = """
-SELECT c.id, p.document_id, c.actor_id, c.issue_id, c.position, c.kind, c.attribution, c.coder, c.created_at
+SELECT c.id, p.document_id, c.actor_id, c.issue_id, c.position, c.kind, c.attribution, c.created_at
 FROM passages p
 JOIN codings c ON c.passage_id = p.id
 """
