@@ -372,15 +372,6 @@ def _latest(members: Sequence[CodingRow], dates: Sequence[str | None]) -> Coding
     return candidates[0] if len(candidates) == 1 else max(candidates, key=_CREATED_AND_ID)
 
 
-def _columns(members: Sequence[CodingRow], dates: DocumentDates) -> tuple[list[int], list[int], list[int], list[int],
-                                                                         list[str | None]]:
-    """The ids, document ids, issue ids, positions and document dates of a cell's codings, column by column
-    (list comprehensions: Python 3.11 reads fields in them faster than through attrgetter or zip)."""
-    document_ids = [r.document_id for r in members]
-    return ([r.id for r in members], document_ids, [r.issue_id for r in members], [r.position for r in members],
-            dates.of(members, document_ids))
-
-
 class _NormalisedPositions(dict):
     """position → ``(position − min) / width · 2 − 1``, computed once per position and issue."""
 
@@ -407,17 +398,18 @@ def _cell_stats(
             document_spread=0.0, contested=False, normalised=normalised, latest_coding_id=r.id,
             coding_ids=(r.id,), document_means=((r.document_id, float(v)),),
         )
-    ids, document_ids, issue_ids, positions, member_dates = _columns(members, dates)
+    # List comprehensions: Python 3.11 reads fields in them faster than through attrgetter or zip.
+    ids = [r.id for r in members]
+    document_ids = [r.document_id for r in members]
     if normalised:
-        values: Sequence[float] = [spans[issue][position] for issue, position in zip(issue_ids, positions,
-                                                                                      strict=True)]
+        values: Sequence[float] = [spans[r.issue_id][r.position] for r in members]
     else:
-        values = positions
+        values = [r.position for r in members]
     mean = math.fsum(values) / n if normalised else sum(values) / n
     ordered = sorted(values)
     middle = n // 2
     median = float(ordered[middle]) if n % 2 else (ordered[middle - 1] + ordered[middle]) / 2
-    latest = _latest(members, member_dates)
+    latest = _latest(members, dates.of(members, document_ids))
 
     document_means, document_spread = (
         (((document_ids[0], mean),), 0.0) if one_document  # a document axis: one document per cell
