@@ -31,7 +31,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-GENERATOR_VERSION = 3
+GENERATOR_VERSION = 4  # 4: projects in format 2 (the covering codings index)
 DEFAULT_SEED = 20250301
 # Where generated corpora are cached; POSMAP_BENCH_OUT moves it (the smoke test uses a temporary folder).
 OUT = Path(os.environ.get("POSMAP_BENCH_OUT") or Path(__file__).resolve().parent / "out")
