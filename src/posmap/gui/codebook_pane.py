@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping
 
-from PySide6.QtCore import QByteArray, QMimeData, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QMimeData, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -44,6 +44,7 @@ from posmap.gui.dialogs.colour import pick_colour, swatch_icon
 from posmap.gui.dialogs.entry_editor import ACTOR_KIND_LABELS, ActorDialog, IssueDialog
 from posmap.gui.dialogs.merge import MergeDialog
 from posmap.gui.session import ProjectSession
+from posmap.gui.timers import single_shot
 from posmap.model import Actor, Issue
 from posmap.services.codebook import next_colour
 from posmap.store import CodingFilter, ProjectError
@@ -561,10 +562,7 @@ class CodebookPane(QWidget):
         # re-counting the entries the session named or, when it named none, rebuilding the trees.
         self._recount: dict[Noun, set[int]] = {"actor": set(), "issue": set()}
         self._reload = False
-        self._counts_timer = QTimer(self)
-        self._counts_timer.setSingleShot(True)
-        self._counts_timer.setInterval(0)
-        self._counts_timer.timeout.connect(self._catch_up)
+        self._counts_timer = single_shot(self, self._catch_up)
         session.codingsChanged.connect(self._on_codings_changed)
         self._reset()
 

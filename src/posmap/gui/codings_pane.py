@@ -37,7 +37,6 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     QSortFilterProxyModel,
     Qt,
-    QTimer,
     Signal,
 )
 from PySide6.QtGui import QAction, QGuiApplication, QIcon, QKeySequence
@@ -59,6 +58,7 @@ from posmap.gui.coding_popup import colour_swatch
 from posmap.gui.coding_text import attribution_label, kind_label, one_line, position_text, source_text
 from posmap.gui.empty_hint import EmptyHint
 from posmap.gui.session import ProjectSession
+from posmap.gui.timers import single_shot
 from posmap.model import CodingRecord
 from posmap.store import CodingFilter, ProjectError
 
@@ -380,10 +380,7 @@ class CodingsPane(QWidget):
         self._dirty = True  # reload when shown
         self._reload = False  # reload when the timer fires
         self._changed_codings: set[int] = set()  # update these rows when the timer fires
-        self._refresh_timer = QTimer(self)
-        self._refresh_timer.setSingleShot(True)
-        self._refresh_timer.setInterval(0)
-        self._refresh_timer.timeout.connect(self._catch_up)
+        self._refresh_timer = single_shot(self, self._catch_up)
 
         self.document_button = QToolButton(self)
         self.document_button.setText("This document")

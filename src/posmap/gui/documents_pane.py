@@ -12,7 +12,6 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     QSortFilterProxyModel,
     Qt,
-    QTimer,
     Signal,
 )
 from PySide6.QtGui import QAction, QKeySequence
@@ -35,6 +34,7 @@ from posmap.gui.commands.documents import DeleteDocumentsCommand, EditDocumentMe
 from posmap.gui.dialogs import confirm, show_error
 from posmap.gui.dialogs.metadata import DocumentMetadataDialog
 from posmap.gui.session import ProjectSession
+from posmap.gui.timers import single_shot
 from posmap.model import DocumentMetadata
 from posmap.store import DocumentSummary, ProjectError
 
@@ -299,10 +299,7 @@ class DocumentsPane(QWidget):
         # reading just the documents the session named (all of them after a change that names none).
         self._recount: set[int] = set()
         self._reload = False
-        self._counts_timer = QTimer(self)
-        self._counts_timer.setSingleShot(True)
-        self._counts_timer.setInterval(0)
-        self._counts_timer.timeout.connect(self._catch_up)
+        self._counts_timer = single_shot(self, self._catch_up)
         session.codingsChanged.connect(self._on_codings_changed)
         self.refresh()
 

@@ -48,6 +48,7 @@ from posmap.gui.matrix_view import MatrixView
 from posmap.gui.search_pane import SearchPane
 from posmap.gui.session import ProjectSession
 from posmap.gui.settings import AppSettings
+from posmap.gui.timers import single_shot
 from posmap.gui.viewer import DocumentViewer
 from posmap.gui.workers import ImportJob
 from posmap.ingest import SUPPORTED_SUFFIXES
@@ -442,10 +443,7 @@ class MainWindow(QMainWindow):
         session.projectOpened.connect(self._on_project_changed)
         session.projectClosed.connect(self._on_project_changed)
         # One count after a burst of changes (a command often reports several at once).
-        self._counts_timer = QTimer(self)
-        self._counts_timer.setSingleShot(True)
-        self._counts_timer.setInterval(0)
-        self._counts_timer.timeout.connect(self.update_counts)
+        self._counts_timer = single_shot(self, self.update_counts)
         session.documentsChanged.connect(self._counts_timer.start)
         session.codebookChanged.connect(self._counts_timer.start)
         session.codingsChanged.connect(lambda _ids: self._counts_timer.start())

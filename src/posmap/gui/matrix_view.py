@@ -45,7 +45,7 @@ import threading
 from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QObject, QRect, Qt, QTimer, Signal
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QObject, QRect, Qt, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -82,6 +82,7 @@ from posmap.gui.matrix_model import (
     MatrixTableModel,
 )
 from posmap.gui.session import ProjectSession
+from posmap.gui.timers import single_shot
 from posmap.model import CodingPoint, CodingRecord
 from posmap.services.matrix import MatrixOptions, catalogue_of, load_points, write_matrix
 from posmap.store import CodingFilter, Project, ProjectError
@@ -163,8 +164,8 @@ class MatrixView(QWidget):
         self._relay = _Relay(self)
         self._relay.loaded.connect(self._on_loaded)
         self._relay.exported.connect(self._on_exported)
-        self._reload_timer = self._single_shot(self.reload)
-        self._recompute_timer = self._single_shot(self.recompute)
+        self._reload_timer = single_shot(self, self.reload, REFRESH_DELAY_MS)
+        self._recompute_timer = single_shot(self, self.recompute, REFRESH_DELAY_MS)
 
         self._build_controls()
         self._build_filter_row()
@@ -174,13 +175,6 @@ class MatrixView(QWidget):
         self._show_evidence_for(QModelIndex())
 
     # == construction =====================================================================================
-
-    def _single_shot(self, slot) -> QTimer:
-        timer = QTimer(self)
-        timer.setSingleShot(True)
-        timer.setInterval(REFRESH_DELAY_MS)
-        timer.timeout.connect(slot)
-        return timer
 
     def _build_controls(self) -> None:
         self.rows_combo = QComboBox(self)

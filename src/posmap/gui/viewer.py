@@ -59,7 +59,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 
-from PySide6.QtCore import QPoint, QRect, QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import QPoint, QRect, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QAction,
     QColor,
@@ -93,6 +93,7 @@ from posmap.gui.coding_text import coding_tooltip_html, kind_label, position_tex
 from posmap.gui.highlights import HighlightIndex, Layer
 from posmap.gui.offsets import OffsetMap, qt_text
 from posmap.gui.session import ProjectSession
+from posmap.gui.timers import single_shot
 from posmap.model import CodingRecord, PageSpan
 from posmap.store import CodingFilter, NotFoundError, ProjectError
 
@@ -393,10 +394,7 @@ class FindBar(QWidget):
         layout.addWidget(previous)
         layout.addWidget(following)
         layout.addWidget(close)
-        self._debounce = QTimer(self)
-        self._debounce.setSingleShot(True)
-        self._debounce.setInterval(120)
-        self._debounce.timeout.connect(lambda: self.queryChanged.emit(self.field.text()))
+        self._debounce = single_shot(self, lambda: self.queryChanged.emit(self.field.text()), 120)
         self.field.textChanged.connect(lambda _text: self._debounce.start())
         previous.clicked.connect(self.previousRequested)
         following.clicked.connect(self.nextRequested)
@@ -493,13 +491,8 @@ class DocumentViewer(QWidget):
         self.find_bar.closeRequested.connect(self.hide_find_bar)
         self.codeSelectionRequested.connect(self.code_selection)
 
-        self._flash_timer = QTimer(self)
-        self._flash_timer.setSingleShot(True)
-        self._flash_timer.timeout.connect(self._end_flash)
-        self._rebuild_timer = QTimer(self)
-        self._rebuild_timer.setSingleShot(True)
-        self._rebuild_timer.setInterval(0)
-        self._rebuild_timer.timeout.connect(self.refresh_highlights)
+        self._flash_timer = single_shot(self, self._end_flash, FLASH_MS)
+        self._rebuild_timer = single_shot(self, self.refresh_highlights)
 
         session.codingsChanged.connect(self._on_codings_changed)
         session.codebookChanged.connect(self._rebuild_timer.start)
