@@ -1,7 +1,8 @@
 """Pure functions over coding rows: position matrices, filters, agreement, contested cells.
 
-Nothing here touches SQL, files or Qt; everything takes :class:`~posmap.model.CodingRecord` rows
-and a :class:`Catalogue` of actors, issues and documents, and returns frozen dataclasses.
+Nothing here touches SQL, files or Qt; everything takes coding rows — full
+:class:`~posmap.model.CodingRecord` rows, or for matrices the lighter :class:`~posmap.model.CodingPoint`
+tuples — and a :class:`Catalogue` of actors, issues and documents, and returns frozen dataclasses.
 """
 
 from posmap.analysis.agreement import AgreementCell, AgreementMatrix, agreement_from_matrix, agreement_matrix
