@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
-import json
 import sqlite3
 from bisect import bisect_right
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from posmap.model import Coding, CodingPoint, CodingRecord, Passage
 from posmap.store.errors import ConflictError, NotFoundError
-from posmap.store.project import utc_now
+from posmap.store.project import in_clause, utc_now
 
 if TYPE_CHECKING:
     from posmap.store.project import Project
@@ -60,18 +59,6 @@ _PAGE_AT = (
 )
 
 
-_MANY_VALUES = 500
-
-
-def _in(column: str, values: Iterable[object]) -> tuple[str, list[object]]:
-    """``column IN (...)`` and its parameters; a long list (the codings of a large matrix cell) goes as
-    one JSON array, since SQLite limits the number of parameters of a statement."""
-    values = list(values)
-    if len(values) > _MANY_VALUES:
-        return f"{column} IN (SELECT value FROM json_each(?))", [json.dumps(values)]
-    return f"{column} IN ({', '.join('?' * len(values))})", values
-
-
 def _conditions(where: CodingFilter) -> tuple[str, list[object], bool]:
     """The ``WHERE`` clause (or "") selecting ``where`` from ``_RECORD_SELECT`` or ``_POINT_SELECT``, its
     parameters, and whether it tests the document's date (``d.date``, which needs the documents join)."""
@@ -87,7 +74,7 @@ def _conditions(where: CodingFilter) -> tuple[str, list[object], bool]:
         ("c.id", where.coding_ids),
     ):
         if values:
-            clause, values_list = _in(column, values)
+            clause, values_list = in_clause(column, values)
             clauses.append(clause)
             params.extend(values_list)
     if where.since is not None:

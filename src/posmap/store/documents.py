@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import json
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -12,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from posmap.model import Coding, Document, DocumentMetadata, PageSpan, Passage
 from posmap.store.errors import ConflictError, DuplicateDocumentError, NotFoundError
-from posmap.store.project import utc_now
+from posmap.store.project import in_clause, utc_now
 
 if TYPE_CHECKING:
     from posmap.store.project import Project
@@ -145,8 +144,8 @@ class DocumentRepository:
         """
         where, params = "", []
         if document_ids is not None:
-            # One JSON array rather than a parameter per id: SQLite limits the parameters of a statement.
-            where, params = "WHERE d.id IN (SELECT value FROM json_each(?)) ", [json.dumps(sorted(set(document_ids)))]
+            clause, params = in_clause("d.id", sorted(set(document_ids)))
+            where = f"WHERE {clause} "
         rows = self._conn.execute(
             "SELECT d.id, d.title, d.author, d.date, d.kind, d.language, "
             "  (SELECT count(*) FROM document_pages dp WHERE dp.document_id = d.id), "

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import json
 import sqlite3
 import threading
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from sqlite_utils import Database
@@ -35,6 +36,19 @@ PROJECT_SUFFIX = ".posmap"
 def utc_now() -> str:
     """The current time as an ISO 8601 string in UTC, as stored in the project."""
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+_MANY_VALUES = 500
+
+
+def in_clause(column: str, values: Iterable[object]) -> tuple[str, list[object]]:
+    """``column IN (...)`` and its parameters; a long list (the codings of a large matrix cell, the
+    documents of a burst of changes) goes as one JSON array, since SQLite limits the number of
+    parameters of a statement."""
+    values = list(values)
+    if len(values) > _MANY_VALUES:
+        return f"{column} IN (SELECT value FROM json_each(?))", [json.dumps(values)]
+    return f"{column} IN ({', '.join('?' * len(values))})", values
 
 
 def _busy_message(path: Path) -> str:
