@@ -30,7 +30,6 @@ from bisect import bisect_left
 from collections.abc import Collection
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QItemSelection,
     QItemSelectionModel,
     QModelIndex,
@@ -58,6 +57,7 @@ from posmap.gui.coding_popup import colour_swatch
 from posmap.gui.coding_text import attribution_label, kind_label, one_line, position_text, source_text
 from posmap.gui.empty_hint import EmptyHint
 from posmap.gui.session import ProjectSession
+from posmap.gui.sorted_rows import SortedRowsModel
 from posmap.gui.timers import single_shot
 from posmap.model import CodingRecord
 from posmap.store import CodingFilter, ProjectError
@@ -98,24 +98,19 @@ def _haystack(record: CodingRecord) -> str:
                      record.note)).casefold()
 
 
-class CodingTableModel(QAbstractTableModel):
+class CodingTableModel(SortedRowsModel):
     """CodingRecords as table rows; ``ID_ROLE`` gives a row's coding id, ``SORT_ROLE`` a sortable key.
 
-    The model keeps its rows sorted itself (:meth:`sort`; the pane's proxy only filters), as a sorting
-    proxy did: :meth:`set_records` sorts the store's rows (reading order) by the sort column, and
-    :meth:`sort` sorts the rows as they stand, so ties keep the order of the previous sort. Sorting
-    here takes one Python key per row, where a proxy would ask :meth:`data` at every comparison.
-    :meth:`update_records` inserts, moves, changes and removes single rows, so that a new coding
-    costs one row, not a reset of thousands; a new row goes among its ties in reading order.
+    The rows stay sorted (:class:`SortedRowsModel`; unsorted means reading order): :meth:`set_records`
+    sorts the store's rows by the sort column. :meth:`update_records` inserts, moves, changes and
+    removes single rows, so that a new coding costs one row, not a reset of thousands; a new row goes
+    among its ties in reading order.
     """
 
     def __init__(self, parent=None) -> None:
-        super().__init__(parent)
-        self._records: list[CodingRecord] = []
+        super().__init__(len(COLUMNS), parent)
         self._rows: dict[int, int] | None = {}  # coding id -> row; None until asked for after a change
         self._haystacks: dict[int, str] = {}  # coding id -> filter text, made when a filter first reads it
-        self._sort_column = -1
-        self._sort_order = Qt.SortOrder.AscendingOrder
         self._actor_colours: dict[int, QIcon] = {}
         self._issue_colours: dict[int, QIcon] = {}
         self._unsigned: set[int] = set()
@@ -125,7 +120,7 @@ class CodingTableModel(QAbstractTableModel):
         """Show ``records``; ``unsigned_issues`` have scales from 0 up, so their values show without a sign."""
         self.beginResetModel()
         self._unsigned = set(unsigned_issues)
-        self._records = self._sorted(sorted(records, key=_reading_order))
+        self._items = self._sorted(sorted(records, key=_reading_order))
         self._rows = None
         self._haystacks = {}
         self._actor_colours = {key: colour_swatch(value) for key, value in actor_colours.items()}
@@ -152,39 +147,35 @@ class CodingTableModel(QAbstractTableModel):
             else:
                 self._replace(row, record)
 
-    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        """Sort the rows by ``column`` (-1: reading order), ties as they stand; persistent indexes follow."""
-        self._sort_column, self._sort_order = column, order
-        self.layoutAboutToBeChanged.emit()
-        persistent = self.persistentIndexList()
-        ids = [self._records[index.row()].id for index in persistent]
-        self._records = self._sorted(self._records)
+    def _item_id(self, item: CodingRecord) -> int:
+        return item.id
+
+    def _unsorted_key(self, item: CodingRecord) -> tuple[int, int, int, int]:
+        return _reading_order(item)
+
+    def _rows_moved(self) -> None:
         self._rows = None
-        moved = [self.index(self.row_of(coding_id), index.column())
-                 for coding_id, index in zip(ids, persistent, strict=True)]
-        self.changePersistentIndexList(persistent, moved)
-        self.layoutChanged.emit()
 
     def record(self, row: int) -> CodingRecord:
-        return self._records[row]
+        return self._items[row]
 
     def records(self) -> list[CodingRecord]:
-        return list(self._records)
+        return list(self._items)
 
     def row_of(self, coding_id: int) -> int | None:
         if self._rows is None:
-            self._rows = {record.id: row for row, record in enumerate(self._records)}
+            self._rows = {record.id: row for row, record in enumerate(self._items)}
         return self._rows.get(coding_id)
 
     def haystack(self, row: int) -> str:
-        record = self._records[row]
+        record = self._items[row]
         text = self._haystacks.get(record.id)
         if text is None:
             text = self._haystacks[record.id] = _haystack(record)
         return text
 
     def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(self._records)
+        return 0 if parent.isValid() else len(self._items)
 
     def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
         return 0 if parent.isValid() else len(COLUMNS)
@@ -197,7 +188,7 @@ class CodingTableModel(QAbstractTableModel):
     def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid():
             return None
-        record = self._records[index.row()]
+        record = self._items[index.row()]
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             if column == POSITION:
@@ -262,58 +253,49 @@ class CodingTableModel(QAbstractTableModel):
 
     # -- keeping the rows sorted -------------------------------------------------------------------
 
-    def _sorted(self, records: list[CodingRecord]) -> list[CodingRecord]:
-        """``records`` stably sorted by the sort column (ties keep their order), or in reading order."""
-        column = self._sort_column
-        if not 0 <= column < len(COLUMNS):
-            return sorted(records, key=_reading_order)
-        return sorted(records, key=lambda record: self._sort_key(record, column),
-                      reverse=self._sort_order == Qt.SortOrder.DescendingOrder)
-
     def _sort_value(self, record: CodingRecord):
-        column = self._sort_column
-        return self._sort_key(record, column) if 0 <= column < len(COLUMNS) else _reading_order(record)
+        return self._sort_key(record, self._sort_column) if self.sorting else _reading_order(record)
 
     def _place_key(self, record: CodingRecord):
         """Where ``record`` goes: by the sort column's key, ties in reading order (as after a reload)."""
         value = self._sort_value(record)
-        if not 0 <= self._sort_column < len(COLUMNS):
+        if not self.sorting:
             return value
         if self._sort_order == Qt.SortOrder.DescendingOrder:
             value = _Descending(value)
         return value, _reading_order(record)
 
     def _place(self, record: CodingRecord) -> int:
-        return bisect_left(self._records, self._place_key(record), key=self._place_key)
+        return bisect_left(self._items, self._place_key(record), key=self._place_key)
 
     def _insert(self, record: CodingRecord) -> None:
         row = self._place(record)
         self.beginInsertRows(QModelIndex(), row, row)
-        self._records.insert(row, record)
+        self._items.insert(row, record)
         self._rows = None
         self.endInsertRows()
 
     def _remove(self, row: int) -> None:
         self.beginRemoveRows(QModelIndex(), row, row)
-        del self._records[row]
+        del self._items[row]
         self._rows = None
         self.endRemoveRows()
 
     def _replace(self, row: int, record: CodingRecord) -> None:
         target = row
-        if self._sort_value(record) != self._sort_value(self._records[row]):
-            old = self._records.pop(row)
+        if self._sort_value(record) != self._sort_value(self._items[row]):
+            old = self._items.pop(row)
             target = self._place(record)  # among the other rows
-            self._records.insert(row, old)
+            self._items.insert(row, old)
         if target != row:
             # Qt names the destination as the row to move in front of, counted with the moving row.
             self.beginMoveRows(QModelIndex(), row, row, QModelIndex(), target if target < row else target + 1)
-            del self._records[row]
-            self._records.insert(target, record)
+            del self._items[row]
+            self._items.insert(target, record)
             self._rows = None
             self.endMoveRows()
         else:
-            self._records[row] = record
+            self._items[row] = record
         self.dataChanged.emit(self.index(target, 0), self.index(target, len(COLUMNS) - 1))
 
 

@@ -6,7 +6,6 @@ from collections.abc import Collection, Mapping
 from operator import attrgetter
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QItemSelectionModel,
     QModelIndex,
     QPersistentModelIndex,
@@ -34,6 +33,7 @@ from posmap.gui.commands.documents import DeleteDocumentsCommand, EditDocumentMe
 from posmap.gui.dialogs import confirm, show_error
 from posmap.gui.dialogs.metadata import DocumentMetadataDialog
 from posmap.gui.session import ProjectSession
+from posmap.gui.sorted_rows import SortedRowsModel
 from posmap.gui.timers import single_shot
 from posmap.model import DocumentMetadata
 from posmap.store import DocumentSummary, ProjectError
@@ -42,36 +42,31 @@ DOCUMENT_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 SORT_ROLE = Qt.ItemDataRole.UserRole + 2
 
 
-class DocumentTableModel(QAbstractTableModel):
+class DocumentTableModel(SortedRowsModel):
     """One row per :class:`DocumentSummary`; read-only, refreshed from the store.
 
-    The model keeps its rows sorted itself (:meth:`sort`; the pane's proxy only filters), as a sorting
-    proxy did: :meth:`set_documents` sorts the store's list (by id) by the sort column, and
-    :meth:`sort` sorts the rows as they stand, so ties keep the order of the previous sort. One
-    Python key per row, where a sorting proxy would ask :meth:`data` at every comparison.
+    The rows stay sorted (:class:`SortedRowsModel`; unsorted means by id): :meth:`set_documents`
+    sorts the store's list by the sort column.
     """
 
     COLUMNS = ("Title", "Author", "Date", "Kind", "Codings")
     TITLE, AUTHOR, DATE, KIND, CODINGS = range(5)
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._rows: list[DocumentSummary] = []
-        self._sort_column = -1
-        self._sort_order = Qt.SortOrder.AscendingOrder
+        super().__init__(len(self.COLUMNS), parent)
 
     def set_documents(self, rows: list[DocumentSummary]) -> None:
         self.beginResetModel()
-        self._rows = self._sorted(sorted(rows, key=attrgetter("id")))
+        self._items = self._sorted(sorted(rows, key=attrgetter("id")))
         self.endResetModel()
 
     def update_documents(self, rows: list[DocumentSummary]) -> bool:
         """Change the rows in place when ``rows`` are the same documents as listed (e.g. only coding
         counts or details changed), keeping selections; False, changing nothing, when they are not."""
         current = {summary.id: summary for summary in rows}
-        if len(current) != len(self._rows) or any(summary.id not in current for summary in self._rows):
+        if len(current) != len(self._items) or any(summary.id not in current for summary in self._items):
             return False
-        self._replace(current, [row for row, summary in enumerate(self._rows) if current[summary.id] != summary])
+        self._replace(current, [row for row, summary in enumerate(self._items) if current[summary.id] != summary])
         return True
 
     def update_some_documents(self, document_ids: Collection[int], rows: list[DocumentSummary]) -> bool:
@@ -79,54 +74,47 @@ class DocumentTableModel(QAbstractTableModel):
         them (a document it no longer holds has none), keeping selections; False, changing nothing, when
         the model lists other documents than that (a document came or went)."""
         current = {summary.id: summary for summary in rows}
-        listed = {summary.id: row for row, summary in enumerate(self._rows)}
+        listed = {summary.id: row for row, summary in enumerate(self._items)}
         if any((document_id in current) != (document_id in listed) for document_id in {*document_ids, *current}):
             return False
         self._replace(current, [listed[document_id] for document_id, summary in current.items()
-                                if summary != self._rows[listed[document_id]]])
+                                if summary != self._items[listed[document_id]]])
         return True
 
     def _replace(self, current: Mapping[int, DocumentSummary], changed: list[int]) -> None:
         """Put ``current``'s summaries in the ``changed`` rows and sort again if their sort keys moved."""
         if not changed:
             return
-        resort = 0 <= self._sort_column < len(self.COLUMNS) and any(
-            self._sort_key(current[self._rows[row].id], self._sort_column)
-            != self._sort_key(self._rows[row], self._sort_column) for row in changed)
+        resort = self.sorting and any(
+            self._sort_key(current[self._items[row].id], self._sort_column)
+            != self._sort_key(self._items[row], self._sort_column) for row in changed)
         for row in changed:
-            self._rows[row] = current[self._rows[row].id]
+            self._items[row] = current[self._items[row].id]
             self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.COLUMNS) - 1))
         if resort:
             self.sort(self._sort_column, self._sort_order)
 
-    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        """Sort the rows by ``column`` (-1: by id), ties as they stand; persistent indexes follow."""
-        self._sort_column, self._sort_order = column, order
-        self.layoutAboutToBeChanged.emit()
-        persistent = self.persistentIndexList()
-        ids = [self._rows[index.row()].id for index in persistent]
-        self._rows = self._sorted(self._rows)
-        rows = {summary.id: row for row, summary in enumerate(self._rows)}
-        moved = [self.index(rows[document_id], index.column())
-                 for document_id, index in zip(ids, persistent, strict=True)]
-        self.changePersistentIndexList(persistent, moved)
-        self.layoutChanged.emit()
+    def _item_id(self, item: DocumentSummary) -> int:
+        return item.id
+
+    def _unsorted_key(self, item: DocumentSummary) -> int:
+        return item.id
 
     def document(self, row: int) -> DocumentSummary:
-        return self._rows[row]
+        return self._items[row]
 
     def text(self, row: int, column: int) -> str:
         """What the cell shows, as text."""
-        return str(self._display(self._rows[row], column))
+        return str(self._display(self._items[row], column))
 
     def row_of(self, document_id: int) -> int | None:
-        for row, summary in enumerate(self._rows):
+        for row, summary in enumerate(self._items):
             if summary.id == document_id:
                 return row
         return None
 
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
+        return 0 if parent.isValid() else len(self._items)
 
     def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.COLUMNS)
@@ -139,7 +127,7 @@ class DocumentTableModel(QAbstractTableModel):
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid():
             return None
-        summary = self._rows[index.row()]
+        summary = self._items[index.row()]
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(summary, column)
@@ -163,14 +151,6 @@ class DocumentTableModel(QAbstractTableModel):
         if column == cls.CODINGS:
             return summary.coding_count
         return cls._display(summary, column).casefold()
-
-    def _sorted(self, rows: list[DocumentSummary]) -> list[DocumentSummary]:
-        """``rows`` stably sorted by the sort column (ties keep their order), or by id."""
-        column = self._sort_column
-        if not 0 <= column < len(self.COLUMNS):
-            return sorted(rows, key=attrgetter("id"))
-        return sorted(rows, key=lambda summary: self._sort_key(summary, column),
-                      reverse=self._sort_order == Qt.SortOrder.DescendingOrder)
 
 
 class DocumentFilterModel(QSortFilterProxyModel):
