@@ -124,6 +124,8 @@ def test_cells_show_the_position_label_and_count_and_mark_contested_cells(view) 
     assert "Government statement (2024-03-01): <b>strongly opposes (−2)</b>" in tooltip
     assert "Interview with the foreign minister (2024-05-10): <b>supports (+1)</b>" in tooltip
     assert "Median" in tooltip and "Latest" in tooltip and "Spread" in tooltip
+    # The latest reading names its source: the newer of the two documents.
+    assert "supports (+1) <span style='font-size:small'>— Interview with the foreign minister, 2024-05-10" in tooltip
     assert cell_text(view, "Kestria", "Prisoners") == ""
     assert "2 contested" not in view.status_label.text() and "1 contested" in view.status_label.text()
 

@@ -135,7 +135,7 @@ class _EvidenceList(QListView):
 class _Relay(QObject):
     """Carries a worker thread's result to the GUI thread (queued signal delivery)."""
 
-    loaded = Signal(int, object, str)  # generation, (catalogue, points, title) or None, error
+    loaded = Signal(int, object, str)  # generation, (catalogue, points, points by id, title) or None, error
     exported = Signal(str, str)  # path, error
 
 
@@ -552,7 +552,8 @@ class MatrixView(QWidget):
         except Exception as exc:  # noqa: BLE001 - a worker must always report back
             self._send(self._relay.loaded, generation, None, f"the matrix could not be read ({exc})")
         else:
-            self._send(self._relay.loaded, generation, (catalogue, points, title), "")
+            # The lookup by id (for tooltips) is built here, off the GUI thread.
+            self._send(self._relay.loaded, generation, (catalogue, points, {p.id: p for p in points}, title), "")
 
     def _export(self, project_path: Path, options: MatrixOptions, target: Path) -> None:
         try:
@@ -583,9 +584,7 @@ class MatrixView(QWidget):
             self.status_label.setText(f"Could not read the project: {error}")
             self.statusMessage.emit(f"The matrix could not be read: {error}")
             return
-        catalogue, points, title = payload
-        self._catalogue, self._points, self._title = catalogue, points, title
-        self._points_by_id = {p.id: p for p in points}
+        self._catalogue, self._points, self._points_by_id, self._title = payload
         self._fill_documents()
         self.recompute()
 
